@@ -1,0 +1,61 @@
+"""Tasks of the study guide: serve, docs, tests, lint.
+
+Each session installs what it needs from the dependency groups in pyproject.toml into its
+own environment (uv when available, else virtualenv), so a fresh machine needs only Python
+and nox (tools/run_nox.py brings nox itself).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_venv = "yes"
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+KATEX_ASSETS = "docs/assets/katex"
+# mkdocs-material 9.8 prints an end-of-life banner on every build; it is known (README).
+QUIET = {"NO_MKDOCS_2_WARNING": "1"}
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Install the project (editable, so `mkdocs` finds `snippets`) and dependency groups."""
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, *groups))
+    if "docs" in groups:
+        # The only networked step besides installing: KaTeX's CSS and fonts from npm.
+        session.run("python", "-m", "snippets.mdext.katex_assets", KATEX_ASSETS)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Build the guide, then serve it with live reload on http://127.0.0.1:8000."""
+    install(session, "docs")
+    session.run("mkdocs", "build", "--strict", env=QUIET)
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", env=QUIET)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the guide strictly into site/ (any warning, failing block or bad TeX fails)."""
+    install(session, "docs")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site", env=QUIET)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite, including a strict build of the site."""
+    install(session, "docs", "test")
+    session.run("pytest", *session.posargs, env=QUIET)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style with ruff: lint rules and formatting."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")

@@ -1,0 +1,169 @@
+"""Derivations whose every step is checked by sympy, exactly as the reader sees it.
+
+A derivation starts from a definition (a sympy expression, shown as `lhs_tex`) and goes
+through steps written in LaTeX. Each step's LaTeX is parsed by sympy, so what is checked is
+what is shown, and must equal the previous step symbolically; a numeric spot check at a few
+fixed points is a second witness. A wrong or unparseable step raises `DerivationError`
+naming the derivation and the step.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy.parsing.latex import parse_latex
+
+# Plain symbols, as sympy's LaTeX parser creates them.
+z, t, p = sp.symbols("z t p")
+SIGMOID = 1 / (1 + sp.exp(-z))
+SPOT_CHECKS = 5
+SPOT_RTOL = 1e-9
+
+
+class DerivationError(ValueError):
+    """A step of a derivation is not equal to the one before it, or cannot be parsed."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line `= tex` of a derivation, with the reason it follows from the line before."""
+
+    tex: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """lhs = step 1 = step 2 = ...: `start` is the sympy meaning of `lhs_tex`."""
+
+    name: str
+    lhs_tex: str
+    start: sp.Expr
+    steps: tuple[Step, ...]
+    # TeX shorthands replaced before parsing, e.g. σ(z) by its definition.
+    macros: dict[str, str] = field(default_factory=dict)
+    # Sampling intervals for the numeric spot check: symbol name -> (low, high).
+    domains: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def parse(self, number: int) -> sp.Expr:
+        """The sympy expression of step `number` (1-based), parsed from its TeX."""
+        tex = self.steps[number - 1].tex
+        for short, meaning in self.macros.items():
+            tex = tex.replace(short, f"({meaning})")
+        try:
+            expr = parse_latex(tex, backend="lark", strict=True)
+        except Exception as error:
+            raise DerivationError(
+                f"derivation {self.name!r}, step {number}: sympy cannot parse {tex!r} ({error})"
+            ) from None
+        if not isinstance(expr, sp.Expr):
+            raise DerivationError(
+                f"derivation {self.name!r}, step {number}: {tex!r} is ambiguous; "
+                "write products with \\cdot and group with parentheses"
+            )
+        return expr.subs(sp.Symbol("e"), sp.E)
+
+    def check(self) -> Derivation:
+        """Raise DerivationError at the first step that differs from its predecessor."""
+        previous = self.start.doit()
+        for number in range(1, len(self.steps) + 1):
+            current = self.parse(number)
+            if not _equal(previous, current, self.domains):
+                raise DerivationError(
+                    f"derivation {self.name!r}, step {number}: {self.steps[number - 1].tex} "
+                    f"is not equal to the step before it ({sp.sstr(previous)})"
+                )
+            previous = current
+        return self
+
+    @property
+    def result(self) -> sp.Expr:
+        return self.parse(len(self.steps))
+
+
+def _equal(a: sp.Expr, b: sp.Expr, domains: dict[str, tuple[float, float]]) -> bool:
+    """Symbolically equal, and equal at a few fixed sample points (a second witness)."""
+    difference = a - b
+    if sp.simplify(difference) != 0:
+        return False
+    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+    rng = random.Random(0)  # fixed points: the check is reproducible
+    for _ in range(SPOT_CHECKS):
+        point = {s: rng.uniform(*domains.get(s.name, (-2.0, 2.0))) for s in symbols}
+        scale = 1 + abs(complex(a.subs(point).evalf()))
+        if abs(complex(difference.subs(point).evalf())) > SPOT_RTOL * scale:
+            return False
+    return True
+
+
+# --- Part III ------------------------------------------------------------------------------
+
+SIGMA_MACRO = {r"\sigma(z)": r"\frac{1}{1 + e^{-z}}"}
+PROBABILITIES = {"p": (0.05, 0.95), "t": (0.0, 1.0)}
+
+
+def sigmoid_derivative() -> Derivation:
+    """dσ/dz = σ(z)(1 - σ(z)), step by step as Part III (a) asks."""
+    return Derivation(
+        name="sigmoid derivative",
+        lhs_tex=r"\frac{\partial \sigma(z)}{\partial z} = \frac{\partial}{\partial z} \frac{1}{1 + e^{-z}}",
+        start=sp.diff(SIGMOID, z),
+        steps=(
+            Step(
+                r"\frac{-1 \cdot (-e^{-z})}{(1 + e^{-z})^2}",
+                "quotient rule, with $(1 + e^{-z})' = -e^{-z}$",
+            ),
+            Step(r"\frac{e^{-z}}{(1 + e^{-z})^2}", "the two signs cancel"),
+            Step(
+                r"\frac{1}{1 + e^{-z}} \cdot \frac{e^{-z}}{1 + e^{-z}}",
+                "split the square into two factors",
+            ),
+            Step(
+                r"\sigma(z) \cdot (1 - \sigma(z))",
+                "the factors are $\\sigma(z)$ and $1 - \\sigma(z)$ (below)",
+            ),
+        ),
+        macros=SIGMA_MACRO,
+    ).check()
+
+
+def one_minus_sigmoid() -> Derivation:
+    """1 - σ(z) = e^(-z) / (1 + e^(-z)), the identity used in the last step above."""
+    return Derivation(
+        name="one minus sigmoid",
+        lhs_tex=r"1 - \sigma(z) = 1 - \frac{1}{1 + e^{-z}}",
+        start=1 - SIGMOID,
+        steps=(
+            Step(
+                r"\frac{1 + e^{-z}}{1 + e^{-z}} - \frac{1}{1 + e^{-z}}",
+                "write 1 over the same denominator",
+            ),
+            Step(r"\frac{e^{-z}}{1 + e^{-z}}", "subtract the numerators"),
+        ),
+    ).check()
+
+
+def bce_derivative() -> Derivation:
+    """∂CE/∂z = p - t via ∂CE/∂p and ∂p/∂z = p(1 - p), as Part III (b) asks."""
+    ce = -t * sp.log(p) - (1 - t) * sp.log(1 - p)
+    return Derivation(
+        name="binary cross-entropy derivative",
+        lhs_tex=r"\frac{\partial \mathrm{CE}}{\partial z} = \frac{\partial \mathrm{CE}}{\partial p} \cdot \frac{\partial p}{\partial z}",
+        start=sp.diff(ce, p) * p * (1 - p),
+        steps=(
+            Step(
+                r"\left(-\frac{t}{p} - \frac{1-t}{1-p} \cdot (-1)\right) \cdot p \cdot (1-p)",
+                "differentiate $\\mathrm{CE}(p)$; $\\partial p / \\partial z = p(1 - p)$ by (a)",
+            ),
+            Step(
+                r"\left(-\frac{t}{p} + \frac{1-t}{1-p}\right) \cdot p \cdot (1-p)",
+                "simplify the sign",
+            ),
+            Step(r"-t \cdot (1-p) + p \cdot (1-t)", "cancel $p$ and $1 - p$"),
+            Step(r"-t + t p + p - p t", "multiply out"),
+            Step(r"p - t", "the terms $t p$ cancel"),
+        ),
+        domains=PROBABILITIES,
+    ).check()

@@ -1,0 +1,333 @@
+"""The I2DL mock exam of summer 2020 (IN2346, TU Munich) as data.
+
+Every number the guide takes from the exam is typed here once: the parts and their
+points, the time, the given numbers of each problem and the published answers. Chapters,
+the home page, practice's exam instances and the answer-key tests all read from here.
+Question wording is not here: the guide restates questions in its own words (`render/`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TERM = "summer term 2020"
+COURSE = "Introduction to Deep Learning (IN2346), TU Munich"
+MINUTES = 71
+
+
+@dataclass(frozen=True)
+class Question:
+    """One numbered (sub-)question: its label as printed in the exam and its points."""
+
+    label: str
+    points: float
+    topic: str
+    # The exam's points breakdown where it gives one: (what earns it, points).
+    rubric: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of the exam's six parts and the page of the guide that covers it."""
+
+    number: int
+    title: str
+    page: str
+    questions: tuple[Question, ...]
+
+    @property
+    def roman(self) -> str:
+        return ("I", "II", "III", "IV", "V", "VI")[self.number - 1]
+
+    @property
+    def points(self) -> float:
+        return sum(q.points for q in self.questions)
+
+
+def _questions(*items: tuple) -> tuple[Question, ...]:
+    return tuple(Question(*item) for item in items)
+
+
+PARTS: tuple[Part, ...] = (
+    Part(
+        1,
+        "Multiple choice",
+        "part-1-multiple-choice.md",
+        _questions(
+            ("1", 2, "avoiding overfitting"),
+            ("2", 2, "dropout"),
+            ("3", 2, "batch normalisation"),
+            ("4", 2, "first-order momentum"),
+            ("5", 2, "deeper networks"),
+            ("6", 2, "LSTM gates"),
+            ("7", 2, "1x1 convolutions"),
+        ),
+    ),
+    Part(
+        2,
+        "Short questions",
+        "part-2-short-questions.md",
+        _questions(
+            ("1", 2, "validation error below training error"),
+            ("2", 2, "precision or recall"),
+            ("3", 2, "Newton's method"),
+            ("4", 2, "learning-rate curves"),
+            ("5", 2, "LSTM against RNN"),
+            ("6", 1, "why activation functions"),
+            ("7", 3, "forward and backward of a layer"),
+            ("8", 2, "convolution output size"),
+        ),
+    ),
+    Part(
+        3,
+        "Logistic regression",
+        "part-3-logistic-regression.md",
+        _questions(
+            (
+                "a",
+                3,
+                "derivative of the sigmoid",
+                (
+                    ("differentiating σ(z)", 1),
+                    ("splitting the square into two factors, one of them σ(z)", 1),
+                    ("showing 1 - σ(z) = e^(-z) / (1 + e^(-z))", 1),
+                ),
+            ),
+            (
+                "b",
+                3,
+                "derivative of binary cross-entropy",
+                (
+                    ("differentiating CE(p)", 1),
+                    ("the chain rule with ∂p/∂z = p(1 - p)", 1),
+                    ("rearranging to p - t", 1),
+                ),
+            ),
+            (
+                "c",
+                5,
+                "one gradient-descent step",
+                (
+                    ("the score", 0.5),
+                    ("the probability read from the plot", 1),
+                    ("∂CE/∂z = p - t", 1),
+                    ("the chain rule to ∂CE/∂w1", 1),
+                    ("the updated weight", 1.5),
+                ),
+            ),
+        ),
+    ),
+    Part(
+        4,
+        "Backpropagation",
+        "part-4-backpropagation.md",
+        _questions(
+            ("a", 3, "forward pass"),
+            ("b", 1, "mean squared error"),
+            ("c", 5, "gradient and update of w21"),
+        ),
+    ),
+    Part(
+        5,
+        "Layers",
+        "part-5-layers.md",
+        _questions(
+            ("1 (a)", 2, "convolution forward"),
+            ("1 (b)", 4, "kernel gradient"),
+            ("1 (c)", 2, "convolution against average pooling"),
+            ("2 (a)", 2, "drawing a residual block"),
+            ("2 (b)", 1, "gradient through a skip connection"),
+            ("2 (c)", 1, "why residual blocks allow depth"),
+        ),
+    ),
+    Part(
+        6,
+        "CNN architectures",
+        "part-6-cnn-architectures.md",
+        _questions(
+            ("a", 1, "which classic architecture"),
+            ("b", 1, "output layer and loss"),
+            ("c", 3, "output sizes"),
+            ("d", 1, "parameters of the first layer"),
+            ("e", 1, "parameters against input size"),
+            ("f", 2, "transfer learning"),
+        ),
+    ),
+)
+
+# The total printed on the exam's cover, for a consistency check of the parts above.
+PUBLISHED_TOTAL_POINTS = 71
+PUBLISHED_PART_POINTS = (14, 16, 11, 9, 12, 9)
+
+
+def part(number: int) -> Part:
+    """The part with this number (1 to 6)."""
+    if not 1 <= number <= len(PARTS):
+        raise ValueError(f"number must be between 1 and {len(PARTS)}, got {number!r}")
+    return PARTS[number - 1]
+
+
+# --- Part II, short question 4: the learning-rate experiment -------------------------------
+
+LEARNING_RATES = (3e-4, 4e-1, 2e-5, 8e-3)
+# The published assignment of learning rates to the curves A-D.
+PUBLISHED_CURVES = {"A": 4e-1, "B": 2e-5, "C": 8e-3, "D": 3e-4}
+
+
+# --- Part II, short question 8: output size of a convolution -------------------------------
+
+
+@dataclass(frozen=True)
+class ConvShapeProblem:
+    """A convolution layer applied to an input volume (height, width, channels)."""
+
+    input_shape: tuple[int, int, int]
+    filters: int
+    kernel_size: int
+    stride: int
+    padding: int
+
+
+CONV_SHAPE = ConvShapeProblem(
+    input_shape=(32, 32, 32), filters=8, kernel_size=6, stride=2, padding=1
+)
+PUBLISHED_CONV_SHAPE = (15, 15, 8)
+
+
+# --- Part III (c): one gradient-descent step of logistic regression -----------------------
+
+
+@dataclass(frozen=True)
+class LogisticStepProblem:
+    """Features x, weights w, bias b, target t and the learning rate of one descent step."""
+
+    x: tuple[float, ...]
+    w: tuple[float, ...]
+    b: float
+    t: float
+    learning_rate: float
+    asked_weight: int = 1  # the exam indexes weights from 1
+
+
+LOGISTIC_STEP = LogisticStepProblem(
+    x=(0.8, 0.5, -1.0), w=(0.5, 0.4, -0.3), b=0.2, t=1.0, learning_rate=0.1
+)
+# The value the exam reads off its sigmoid plot for sigma(1.1).
+PLOT_READING_P = 0.75
+
+
+@dataclass(frozen=True)
+class PublishedLogisticStep:
+    z: float
+    p: float  # read from the plot
+    grad_z: float
+    grad_w1: float
+    w1_new: float
+
+
+PUBLISHED_LOGISTIC_STEP = PublishedLogisticStep(
+    z=1.1, p=0.75, grad_z=-0.25, grad_w1=-0.2, w1_new=0.52
+)
+
+
+# --- Part IV: backpropagation through the 2-2-2 ReLU network -------------------------------
+
+
+@dataclass(frozen=True)
+class BackpropProblem:
+    """The 2-2-2 network of Part IV with the exam's naming.
+
+    h1 = i1 w11 + i2 w21 + b1, h2 = i1 w12 + i2 w22 + b2, h3 = ReLU(h1), h4 = ReLU(h2),
+    o1 = h3 w31 + h4 w41 + b3, o2 = h3 w32 + h4 w42 + b4, loss = 0.5 (t1 - o1)^2 + 0.5 (t2 - o2)^2.
+    """
+
+    inputs: tuple[float, float]
+    weights: dict[str, float]
+    biases: dict[str, float]
+    targets: tuple[float, float]
+    learning_rate: float
+    asked: str = "w21"
+
+
+BACKPROP = BackpropProblem(
+    inputs=(2.0, -1.0),
+    weights={
+        "w11": 1.0,
+        "w12": -0.5,
+        "w21": 0.5,
+        "w22": -1.0,
+        "w31": 0.5,
+        "w32": -1.0,
+        "w41": -0.5,
+        "w42": 1.0,
+    },
+    biases={"b1": 0.5, "b2": -0.5, "b3": -1.0, "b4": 0.5},
+    targets=(1.0, 0.5),
+    learning_rate=0.1,
+)
+
+
+@dataclass(frozen=True)
+class PublishedBackprop:
+    hidden: tuple[float, float, float, float]
+    outputs: tuple[float, float]
+    loss: float
+    grad_asked: float
+    updated_asked: float
+
+
+PUBLISHED_BACKPROP = PublishedBackprop(
+    hidden=(2.0, -0.5, 2.0, 0.0), outputs=(0.0, -1.5), loss=2.5, grad_asked=-1.5, updated_asked=0.65
+)
+
+
+# --- Part V 1: a 3x3 averaging kernel, stride 2, zero padding 1 ---------------------------
+
+
+@dataclass(frozen=True)
+class ConvProblem:
+    """A single-channel convolution (cross-correlation) with its upstream gradient."""
+
+    input: tuple[tuple[float, ...], ...]
+    kernel: tuple[tuple[float, ...], ...]
+    stride: int
+    padding: int
+    grad_output: tuple[tuple[float, ...], ...]
+    # (row, column) of the output cells the exam asks for, from the top left, 0-based.
+    asked_output: tuple[tuple[int, int], ...]
+    asked_grad_kernel: tuple[tuple[int, int], ...]
+
+
+CONV = ConvProblem(
+    input=(
+        (3, 1, 6, 8, 0),
+        (2, 3, 2, 7, -6),
+        (-8, 0, 6, -5, -8),
+        (1, 2, 5, -2, -4),
+        (8, 7, -2, -1, 7),
+    ),
+    kernel=((1 / 9,) * 3,) * 3,
+    stride=2,
+    padding=1,
+    grad_output=((1, 1, 1), (1, 0, 1), (1, 1, 1)),
+    asked_output=((0, 1), (1, 1), (1, 2), (2, 0)),  # top middle, centre, middle right, bottom left
+    asked_grad_kernel=(
+        (0, 1),
+        (1, 1),
+        (1, 2),
+        (2, 2),
+    ),  # top middle, centre, middle right, bottom right
+)
+# The published values of the asked output cells, in the order of CONV.asked_output.
+PUBLISHED_CONV_OUTPUT = (3.0, 2.0, -2.0, 2.0)
+# The exam's figure of the kernel gradient, given cells and asked cells together.
+PUBLISHED_GRAD_KERNEL = ((7, -2, 3), (10, 6, 15), (8, -5, 12))
+
+
+# --- Part VI: the AlexNet-like network -----------------------------------------------------
+
+IMAGE_SHAPE = (256, 256, 3)  # height, width, channels
+NUM_CLASSES = 1000
+# First convolution: 96 filters of 11 x 11 over 3 channels.
+FIRST_CONV = {"kernel_size": 11, "in_channels": 3, "filters": 96}
+PUBLISHED_FIRST_CONV_PARAMS = 34_944

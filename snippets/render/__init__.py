@@ -1,0 +1,1 @@
+"""Turn computed results into Markdown, LaTeX and inline SVG for the pages."""

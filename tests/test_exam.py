@@ -1,0 +1,38 @@
+"""The exam data agrees with the exam's own cover: points per part, total, time."""
+
+from __future__ import annotations
+
+import pytest
+
+from snippets import exam
+
+
+def test_part_points_match_the_cover():
+    assert tuple(part.points for part in exam.PARTS) == exam.PUBLISHED_PART_POINTS
+
+
+def test_total_points_match_the_cover():
+    assert sum(part.points for part in exam.PARTS) == exam.PUBLISHED_TOTAL_POINTS
+
+
+def test_rubrics_add_up_to_the_question_points():
+    for part in exam.PARTS:
+        for question in part.questions:
+            if question.rubric:
+                assert sum(pts for _, pts in question.rubric) == question.points, question
+
+
+def test_every_part_has_a_page_in_the_nav():
+    from pathlib import Path
+
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).parent.parent / "mkdocs.yml").read_text())
+    pages = {next(iter(item.values())) for item in config["nav"]}
+    assert {part.page for part in exam.PARTS} <= pages
+
+
+@pytest.mark.parametrize("number", [0, 7])
+def test_unknown_part_is_rejected(number):
+    with pytest.raises(ValueError, match=r"^number must"):
+        exam.part(number)

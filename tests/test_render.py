@@ -1,0 +1,94 @@
+"""The shared renderers: reproducible palette-following SVG, provenance, numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from matplotlib.figure import Figure
+
+from snippets import exam
+from snippets.logistic import descent_step
+from snippets.render import palette
+from snippets.render.latex import num, signed
+from snippets.render.logistic import sigmoid_plot
+from snippets.render.markdown import checking_tests, provenance
+from snippets.render.svg import figure_svg
+
+
+def small_figure(colour: str) -> Figure:
+    fig = Figure(figsize=(2, 2))
+    fig.patch.set_alpha(0)
+    ax = fig.add_subplot()
+    ax.set_facecolor("none")
+    ax.plot([0, 1], [0, 1], color=colour)
+    for spine in ax.spines.values():
+        spine.set_color(palette.INK)
+    ax.tick_params(colors=palette.INK)
+    return fig
+
+
+def test_svg_is_byte_identical_across_renders():
+    assert sigmoid_plot(exam.LOGISTIC_STEP) == sigmoid_plot(exam.LOGISTIC_STEP)
+
+
+def test_svg_has_no_date_and_no_fixed_colour():
+    svg = sigmoid_plot(exam.LOGISTIC_STEP)
+    assert "<dc:date>" not in svg
+    assert not re.findall(r"#[0-9a-fA-F]{6}\b", svg)
+    assert "var(--guide-ink)" in svg
+
+
+def test_svg_rejects_a_colour_outside_the_palette():
+    with pytest.raises(ValueError, match="palette"):
+        figure_svg(small_figure("#1f77b4"), name="bad", alt="a line")
+
+
+def test_svg_ids_are_prefixed_with_the_figure_name():
+    svg = figure_svg(small_figure(palette.SERIES[0]), name="line", alt="a line")
+    ids = re.findall(r'\bid="([^"]+)"', svg)
+    assert ids
+    assert all(i == "line" or i.startswith("line-") for i in ids)
+    for ref in re.findall(r"url\(#([^)]+)\)", svg):
+        assert ref in ids
+
+
+@pytest.mark.parametrize(("name", "alt"), [("Bad Name", "x"), ("ok", "  ")])
+def test_svg_rejects_bad_name_or_missing_alt(name, alt):
+    with pytest.raises(ValueError, match=r"^(name|alt) must"):
+        figure_svg(small_figure(palette.INK), name=name, alt=alt)
+
+
+def test_provenance_lists_the_tests_that_use_a_function():
+    found = checking_tests(descent_step)
+    assert "tests/test_logistic.py::test_small_step_lowers_the_loss" in found
+    assert "test_render.py::test_provenance_lists" in " ".join(found)
+
+
+def test_provenance_refuses_an_untested_function():
+    def untested():
+        return 1
+
+    # A name that appears in no test file (this file only holds its two halves).
+    untested.__name__ = "_".join(["nowhere", "referenced"])
+    with pytest.raises(ValueError, match="not checked by any test"):
+        provenance(untested)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1.1000000000000003, "1.1"),
+        (0.52, "0.52"),
+        (-0.0, "0"),
+        (3e-4, "0.0003"),
+        (2e-5, r"2 \cdot 10^{-5}"),
+    ],
+)
+def test_num_writes_numbers_as_the_exam_does(value, text):
+    assert num(value) == text
+
+
+def test_signed_wraps_negative_factors():
+    assert signed(-0.25) == "(-0.25)"
+    assert signed(0.8) == "0.8"

@@ -1,0 +1,177 @@
+"""The strict build of the site is a test: it passes offline, publishes no third-party
+reference, no traceback and no build path, and fails, naming where, on a failing block, a
+wrong derivation step or malformed TeX."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+ENV = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+# .ci/run sets this: there the build must be shown to pass with no network.
+REQUIRE_OFFLINE = bool(os.environ.get("I2DL_REQUIRE_OFFLINE"))
+PART_3 = "part-3-logistic-regression.html"
+
+pytestmark = pytest.mark.build
+
+
+def offline_prefix() -> list[str]:
+    """A command prefix that runs a program with no network but loopback, if possible."""
+    for prefix in (["unshare", "--net"], ["unshare", "--map-root-user", "--net"]):
+        if shutil.which(prefix[0]) and subprocess.run([*prefix, "true"]).returncode == 0:
+            return prefix
+    return []
+
+
+def build(config: Path, site: Path, *, offline: bool = False) -> subprocess.CompletedProcess:
+    prefix = offline_prefix() if offline else []
+    command = [*prefix, *MKDOCS, "build", "--strict", "-f", str(config), "-d", str(site)]
+    return subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The whole site, built strictly, offline where the machine allows it."""
+    if not offline_prefix() and REQUIRE_OFFLINE:
+        pytest.fail("I2DL_REQUIRE_OFFLINE is set, but `unshare --net` is not available")
+    out = tmp_path_factory.mktemp("site")
+    result = build(ROOT / "mkdocs.yml", out, offline=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+class _References(HTMLParser):
+    """Collects every URL a browser would fetch: src, link href, srcset, CSS url()."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("href"):
+            self.urls.append(attrs["href"])
+        if attrs.get("srcset"):
+            self.urls += [part.split()[0] for part in attrs["srcset"].split(",")]
+        if attrs.get("style"):
+            self.urls += re.findall(r"url\(['\"]?([^'\")]+)", attrs["style"])
+
+
+def test_build_needs_no_network(site):
+    if not offline_prefix():
+        pytest.skip("no network namespace here (unshare --net); CI checks this")
+    assert (site / PART_3).exists()
+
+
+def test_no_page_references_a_third_party_host(site):
+    for page in pages(site):
+        parser = _References()
+        parser.feed(page.read_text(encoding="utf-8"))
+        remote = [url for url in parser.urls if re.match(r"^(https?:)?//", url)]
+        assert not remote, f"{page.name} fetches {remote}"
+
+
+def test_no_stylesheet_fetches_from_a_third_party_host(site):
+    for sheet in site.rglob("*.css"):
+        remote = re.findall(r"url\(['\"]?((?:https?:)?//[^'\")]+)", sheet.read_text("utf-8"))
+        remote = [url for url in remote if not url.startswith("http://www.w3.org/")]
+        assert not remote, f"{sheet.name} fetches {remote}"
+
+
+def test_no_page_shows_a_traceback_or_a_build_path(site):
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert "Traceback (most recent call last)" not in text, page.name
+        assert str(ROOT) not in text, page.name
+
+
+def test_math_is_rendered_at_build_time(site):
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert 'class="arithmatex"' not in text, f"{page.name} has math KaTeX did not render"
+        assert "mathjax" not in text.lower()
+    assert 'class="katex"' in (site / PART_3).read_text(encoding="utf-8")
+
+
+def test_part_3_shows_plot_derivations_and_numbers(site):
+    from snippets import exam
+
+    html = (site / PART_3).read_text(encoding="utf-8")
+    assert html.count('<svg class="guide-figure" role="img" aria-label=') == 1
+    assert html.count("<details") >= 3  # every solution is collapsible
+    assert r"\begin{aligned}" in html  # TeX kept in KaTeX's MathML annotation
+    published = exam.PUBLISHED_LOGISTIC_STEP
+    for value in (published.z, published.w1_new, published.grad_w1):
+        assert f"<mn>{abs(value):g}</mn>" in html, value
+
+
+def test_every_executed_block_has_an_id():
+    fence = re.compile(r"^```python[^\n]*\bexec=\"on\"[^\n]*$", re.M)
+    for page in (ROOT / "docs").rglob("*.md"):
+        for line in fence.findall(page.read_text(encoding="utf-8")):
+            assert re.search(r'\bid="[^"]+"', line), f"{page.name}: {line}"
+
+
+# --- the build fails, naming where -------------------------------------------------------
+
+
+def failing_project(tmp_path: Path, block: str) -> Path:
+    """A copy of the site's config with one extra page holding `block`."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    shutil.copytree(ROOT / "docs" / "stylesheets", docs / "stylesheets")
+    (docs / "index.md").write_text("# Home\n")
+    (docs / "broken.md").write_text(f"# Broken\n\n{block}\n")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config["nav"] = ["index.md", "broken.md"]
+    config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def assert_fails_naming(tmp_path: Path, block: str, *names: str) -> None:
+    config = failing_project(tmp_path, block)
+    result = build(config, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-2000:]
+    for name in names:
+        assert name in output, f"{name!r} not in the build's output:\n{output[-2000:]}"
+    assert not (tmp_path / "site" / "broken.html").exists()
+
+
+def test_a_raising_block_fails_the_build_naming_page_and_block(tmp_path):
+    block = '```python exec="on" id="bad-block"\nraise ValueError("stride must be positive")\n```'
+    assert_fails_naming(tmp_path, block, "broken.md", "bad-block", "stride must be positive")
+
+
+def test_a_wrong_derivation_step_fails_the_build(tmp_path):
+    block = (
+        '```python exec="on" id="wrong-step"\n'
+        "import dataclasses\n"
+        "from snippets.derivations import Step, bce_derivative\n"
+        "good = bce_derivative()\n"
+        "dataclasses.replace(good, steps=(*good.steps, Step('p + t'))).check()\n"
+        "```"
+    )
+    assert_fails_naming(tmp_path, block, "broken.md", "wrong-step", "step 6")
+
+
+def test_malformed_tex_fails_the_build(tmp_path):
+    assert_fails_naming(tmp_path, r"The fraction $\frac{1}{$ is not closed.", "broken.md", "KaTeX")
