@@ -331,3 +331,209 @@ NUM_CLASSES = 1000
 # First convolution: 96 filters of 11 x 11 over 3 channels.
 FIRST_CONV = {"kernel_size": 11, "in_channels": 3, "filters": 96}
 PUBLISHED_FIRST_CONV_PARAMS = 34_944
+
+
+# --- Part I: multiple choice ---------------------------------------------------------------
+# Any number of options may be right, none included; a question scores its points only when
+# every box is right. Options are restated in the guide's words; `right` is the published
+# answer (the extraction lost some check marks: see the exam's README) and `why` the reason.
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    right: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class MultipleChoice:
+    label: str
+    prompt: str
+    options: tuple[Option, ...]
+    # The id of the demonstration on the Part I page that backs the explanation.
+    demo: str
+
+
+MULTIPLE_CHOICE: tuple[MultipleChoice, ...] = (
+    MultipleChoice(
+        "1",
+        "Which of these help against overfitting?",
+        (
+            Option(
+                "Making the network larger.",
+                False,
+                "More capacity fits the training set more closely: it tends to make overfitting worse, not better.",
+            ),
+            Option(
+                "Augmenting the training data.",
+                True,
+                "Transformed copies of the data add variety the model must generalise over; it acts as a regulariser.",
+            ),
+            Option(
+                "Initialising the weights with Xavier initialisation.",
+                False,
+                "Xavier initialisation keeps activations well scaled at the start of training; it does not limit what the network can fit.",
+            ),
+            Option(
+                "Stopping training early.",
+                True,
+                "Stopping when the validation loss stops improving keeps the weights from the epoch that generalised best.",
+            ),
+        ),
+        "overfitting",
+    ),
+    MultipleChoice(
+        "2",
+        "Which statements about dropout are true?",
+        (
+            Option(
+                "Training gets faster and less sensitive to the initialisation.",
+                False,
+                "Dropout adds noise to every step, so training usually needs more epochs; it does nothing for the initialisation.",
+            ),
+            Option(
+                "Leaky ReLU must not be used together with dropout.",
+                False,
+                "Dropout works with any activation function.",
+            ),
+            Option(
+                "Dropout regularises the network.",
+                True,
+                "Randomly silencing units stops them from co-adapting; it acts like training an ensemble of thinned networks.",
+            ),
+            Option(
+                "Dropout behaves differently at training and at test time.",
+                True,
+                "Units are dropped only while training; at test time every unit is kept (inverted dropout rescales during training so nothing changes at test time).",
+            ),
+        ),
+        "dropout",
+    ),
+    MultipleChoice(
+        "3",
+        "Which statements about batch normalisation are true?",
+        (
+            Option(
+                "Its two trainable parameters let the network undo the normalisation where that helps.",
+                True,
+                "With γ equal to the batch's standard deviation and β equal to its mean, the layer returns its input unchanged.",
+            ),
+            Option(
+                "It stabilises the gradients, so deeper networks can be trained.",
+                True,
+                "Keeping each layer's inputs normalised keeps activations and gradients in a well-scaled range.",
+            ),
+            Option(
+                "At test time it normalises with a mean and a variance estimated on the training data.",
+                True,
+                "Running averages collected during training replace the batch statistics at test time.",
+            ),
+            Option(
+                "It has learnable parameters.",
+                True,
+                "The scale γ and the shift β are learned by gradient descent.",
+            ),
+        ),
+        "batch-norm",
+    ),
+    MultipleChoice(
+        "4",
+        "Which optimisers keep a first-order moment (momentum) of the gradient?",
+        (
+            Option(
+                "Stochastic gradient descent",
+                False,
+                "Plain SGD steps along the current gradient only; it keeps no running average.",
+            ),
+            Option(
+                "Adam",
+                True,
+                "Adam keeps a running mean of the gradients (first moment) and of their squares (second moment).",
+            ),
+            Option(
+                "RMSProp",
+                False,
+                "RMSProp keeps a running mean of the squared gradients only: a second moment, used to scale the step.",
+            ),
+            Option(
+                "Gauss-Newton",
+                False,
+                "Gauss-Newton uses an approximation of the curvature, not a running mean of past gradients.",
+            ),
+        ),
+        "optimisers",
+    ),
+    MultipleChoice(
+        "5",
+        "Adding more parametrised layers to a network always",
+        (
+            Option(
+                "makes training and inference slower.",
+                True,
+                "Every added layer adds multiply-adds to each forward and backward pass.",
+            ),
+            Option(
+                "lowers the training loss.",
+                False,
+                "Deeper plain networks can be harder to optimise and may reach a higher training loss (the degradation that motivated ResNets).",
+            ),
+            Option(
+                "improves the results on unseen data.",
+                False,
+                "More capacity can overfit; nothing guarantees a better validation or test error.",
+            ),
+        ),
+        "depth",
+    ),
+    MultipleChoice(
+        "6",
+        "Which of these are gates of an LSTM cell?",
+        (
+            Option(
+                "Input gate",
+                True,
+                "It decides how much of the new candidate enters the cell state.",
+            ),
+            Option(
+                "Output gate",
+                True,
+                "It decides how much of the cell state is exposed as the hidden state.",
+            ),
+            Option(
+                "Remember gate",
+                False,
+                "There is no such gate; keeping memory is the job of the forget gate.",
+            ),
+            Option("Forget gate", True, "It decides how much of the previous cell state is kept."),
+        ),
+        "lstm",
+    ),
+    MultipleChoice(
+        "7",
+        "What can 1×1 convolutions be used for?",
+        (
+            Option(
+                "Selecting features.",
+                False,
+                "A 1×1 convolution mixes all input channels with learned weights; it does not pick a subset of features.",
+            ),
+            Option(
+                "Reducing the number of channels before an expensive layer.",
+                True,
+                "Fewer channels in means fewer multiply-adds in the following large convolution (the bottleneck of Inception and ResNet).",
+            ),
+            Option(
+                "Making the network more expressive, since another non-linearity can follow the convolution.",
+                True,
+                "Each 1×1 convolution followed by an activation adds a non-linear layer at little cost.",
+            ),
+            Option(
+                "Replacing fully connected layers to make a network fully convolutional.",
+                True,
+                "A 1×1 convolution is a fully connected layer applied at every pixel, so it works for any input size.",
+            ),
+        ),
+        "one-by-one",
+    ),
+)

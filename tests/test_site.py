@@ -4,50 +4,19 @@ wrong derivation step or malformed TeX."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-MKDOCS = [sys.executable, "-m", "mkdocs"]
-ENV = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
-# .ci/run sets this: there the build must be shown to pass with no network.
-REQUIRE_OFFLINE = bool(os.environ.get("I2DL_REQUIRE_OFFLINE"))
+from tests.conftest import ROOT, build, offline_prefix
+
 PART_3 = "part-3-logistic-regression.html"
 
 pytestmark = pytest.mark.build
-
-
-def offline_prefix() -> list[str]:
-    """A command prefix that runs a program with no network but loopback, if possible."""
-    for prefix in (["unshare", "--net"], ["unshare", "--map-root-user", "--net"]):
-        if shutil.which(prefix[0]) and subprocess.run([*prefix, "true"]).returncode == 0:
-            return prefix
-    return []
-
-
-def build(config: Path, site: Path, *, offline: bool = False) -> subprocess.CompletedProcess:
-    prefix = offline_prefix() if offline else []
-    command = [*prefix, *MKDOCS, "build", "--strict", "-f", str(config), "-d", str(site)]
-    return subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The whole site, built strictly, offline where the machine allows it."""
-    if not offline_prefix() and REQUIRE_OFFLINE:
-        pytest.fail("I2DL_REQUIRE_OFFLINE is set, but `unshare --net` is not available")
-    out = tmp_path_factory.mktemp("site")
-    result = build(ROOT / "mkdocs.yml", out, offline=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
 
 
 def pages(site: Path) -> list[Path]:

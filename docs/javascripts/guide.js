@@ -1,0 +1,1 @@
+// Quiz, test mode and answer boxes (see tests/test_browser_quiz.py).

@@ -1,0 +1,112 @@
+"""Shared fixtures: the built site, a local server for it, and Chromium through Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+BUILD_ENV = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+# .ci/run sets this: there the build must be shown to pass with no network.
+REQUIRE_OFFLINE = bool(os.environ.get("I2DL_REQUIRE_OFFLINE"))
+IN_CI = bool(os.environ.get("CI"))
+# Flags for Chromium as root in a container with no network but loopback.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@functools.cache
+def offline_prefix() -> tuple[str, ...]:
+    """A command prefix that runs a program with no network but loopback, if possible."""
+    for prefix in (("unshare", "--net"), ("unshare", "--map-root-user", "--net")):
+        if (
+            shutil.which(prefix[0])
+            and subprocess.run([*prefix, "true"], check=False).returncode == 0
+        ):
+            return prefix
+    return ()
+
+
+def build(config: Path, site: Path, *, offline: bool = False) -> subprocess.CompletedProcess:
+    """Run a strict MkDocs build of `config` into `site`."""
+    prefix = offline_prefix() if offline else ()
+    command = [*prefix, *MKDOCS, "build", "--strict", "-f", str(config), "-d", str(site)]
+    return subprocess.run(
+        command, cwd=ROOT, env=BUILD_ENV, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The whole site, built strictly once per test session, offline where possible."""
+    if not offline_prefix() and REQUIRE_OFFLINE:
+        pytest.fail("I2DL_REQUIRE_OFFLINE is set, but `unshare --net` is not available")
+    out = tmp_path_factory.mktemp("site")
+    result = build(ROOT / "mkdocs.yml", out, offline=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site) -> Iterator[str]:
+    """The built site served on a free loopback port: http://127.0.0.1:PORT/."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def chromium_executable() -> str | None:
+    """Debian's Chromium (or $CHROMIUM); Playwright's own browser download is never used."""
+    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")]
+    return next((c for c in candidates if c and Path(c).exists()), None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium driven by Playwright; skipped outside CI if none is installed."""
+    executable = chromium_executable()
+    if executable is None:
+        if IN_CI:
+            pytest.fail(
+                "no Chromium found: CI must run the browser tests (apt-get install chromium)"
+            )
+        pytest.skip("no Chromium at $CHROMIUM or /usr/bin/chromium: browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page (own context: no storage shared between tests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
