@@ -147,10 +147,29 @@ PARTS: tuple[Part, ...] = (
         _questions(
             ("a", 1, "which classic architecture"),
             ("b", 1, "output layer and loss"),
-            ("c", 3, "output sizes"),
+            (
+                "c",
+                3,
+                "output sizes",
+                (("the output-size formula", 1), ("the heights and widths in the figure", 2)),
+            ),
             ("d", 1, "parameters of the first layer"),
             ("e", 1, "parameters against input size"),
-            ("f", 2, "transfer learning"),
+            (
+                "f",
+                2,
+                "transfer learning",
+                (
+                    (
+                        "transfer learning: pretrain on the large dataset, fine-tune on the contest's",
+                        1,
+                    ),
+                    (
+                        "replacing the output layer (what else to freeze or retrain is a design choice)",
+                        1,
+                    ),
+                ),
+            ),
         ),
     ),
 )

@@ -56,6 +56,12 @@ def test_stable_bce_equals_textbook_bce(z, t):
 
 
 @given(extreme_scores, targets)
+def test_bce_agrees_with_logaddexp_form_for_large_scores(z, t):
+    # A second stable algorithm: CE = log(1 + e^z) - t z, with numpy's logaddexp.
+    assert_allclose(bce_from_score(z, t), np.logaddexp(0.0, z) - t * z, rtol=1e-12, atol=1e-12)
+
+
+@given(extreme_scores, targets)
 @example(1e3, 0.0)  # e^(1000) overflows a naive sigmoid
 @example(-1e3, 1.0)
 def test_bce_is_finite_for_large_scores(z, t):
