@@ -101,15 +101,18 @@ def test_every_executed_block_has_an_id():
 
 
 def failing_project(tmp_path: Path, block: str) -> Path:
-    """A copy of the site's config with one extra page holding `block`."""
+    """The site's config (inherited) over a docs folder with one page holding `block`."""
     docs = tmp_path / "docs"
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     shutil.copytree(ROOT / "docs" / "stylesheets", docs / "stylesheets")
+    shutil.copytree(ROOT / "docs" / "javascripts", docs / "javascripts")
     (docs / "index.md").write_text("# Home\n")
     (docs / "broken.md").write_text(f"# Broken\n\n{block}\n")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    config["nav"] = ["index.md", "broken.md"]
-    config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
+    config = {
+        "INHERIT": str(ROOT / "mkdocs.yml"),
+        "docs_dir": str(docs),
+        "nav": ["index.md", "broken.md"],
+    }
     path = tmp_path / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config))
     return path

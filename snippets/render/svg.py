@@ -22,7 +22,7 @@ _HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
 
 
 def figure_svg(fig: Figure, *, name: str, alt: str) -> str:
-    """Inline SVG markup for `fig`, labelled by `alt`, with ids prefixed by `name`."""
+    """Inline SVG markup for `fig` in a <figure>, labelled by `alt`, ids prefixed by `name`."""
     if not _NAME.match(name):
         raise ValueError(f"name must be lowercase letters, digits and dashes, got {name!r}")
     if not alt.strip():
@@ -41,8 +41,13 @@ def figure_svg(fig: Figure, *, name: str, alt: str) -> str:
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
     label = escape(alt, quote=True)
     svg = svg.replace("<svg", f'<svg class="guide-figure" role="img" aria-label="{label}"', 1)
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
-    return svg.strip()
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
+    # matplotlib echoes each label in a comment; drop them (a label's TeX would be read
+    # as math by the Markdown around the figure).
+    svg = re.sub(r"\s*<!--.*?-->", "", svg, flags=re.DOTALL)
+    # <figure> is a block-level tag, so Markdown leaves everything inside it alone.
+    return f'<figure class="guide-svg">\n{svg.strip()}\n</figure>'
+
 
 
 def _recolour(svg: str) -> str:

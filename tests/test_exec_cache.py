@@ -1,0 +1,99 @@
+"""The execution cache: keyed by the block and every snippets module it imports, so changing
+a snippet re-runs exactly the blocks that use it and a page is never stale."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from snippets.mdext import cached_exec
+from snippets.mdext.cached_exec import BlockError, cache_key, dependencies, run
+
+LOGISTIC_BLOCK = "from snippets.render.logistic import step_statement\nprint(1)\n"
+CONV_BLOCK = "from snippets.conv import output_size\nprint(output_size(5, 3))\n"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A copy of the package and tests, so a test can edit a snippet safely."""
+    shutil.copytree(cached_exec.ROOT / "snippets", tmp_path / "snippets")
+    shutil.copytree(cached_exec.TESTS, tmp_path / "tests")
+    monkeypatch.setattr(cached_exec, "ROOT", tmp_path)
+    monkeypatch.setattr(cached_exec, "TESTS", tmp_path / "tests")
+    return tmp_path
+
+
+def test_dependencies_follow_imports_transitively():
+    found = dependencies(LOGISTIC_BLOCK)
+    assert {"snippets.render.logistic", "snippets.logistic", "snippets.derivations"} <= set(found)
+    assert {"snippets.exam", "snippets.render.svg", "snippets"} <= set(found)
+    assert "snippets.conv" not in found
+
+
+def test_from_package_import_module_is_a_dependency():
+    assert "snippets.exam" in dependencies("from snippets import exam\n")
+
+
+def test_key_is_stable(project):
+    assert cache_key(LOGISTIC_BLOCK, {}) == cache_key(LOGISTIC_BLOCK, {})
+
+
+def test_changing_a_snippet_changes_only_the_keys_of_blocks_using_it(project):
+    before = cache_key(LOGISTIC_BLOCK, {}), cache_key(CONV_BLOCK, {})
+    module = project / "snippets" / "logistic.py"
+    module.write_text(module.read_text() + "\n# an edit\n")
+    after = cache_key(LOGISTIC_BLOCK, {}), cache_key(CONV_BLOCK, {})
+    assert after[0] != before[0]  # re-runs: it imports snippets.logistic
+    assert after[1] == before[1]  # answered from the cache: it does not
+
+
+def test_changing_the_block_changes_the_key(project):
+    assert cache_key(CONV_BLOCK, {}) != cache_key(CONV_BLOCK.replace("5", "7"), {})
+
+
+def test_changing_a_test_changes_keys_of_blocks_showing_provenance(project):
+    uses_provenance = "from snippets.render.markdown import provenance\nprint(1)\n"
+    before = cache_key(uses_provenance, {}), cache_key(CONV_BLOCK, {})
+    test = project / "tests" / "test_logistic.py"
+    test.write_text(test.read_text() + "\n\ndef test_new():\n    pass\n")
+    assert cache_key(uses_provenance, {}) != before[0]
+    assert cache_key(CONV_BLOCK, {}) == before[1]
+
+
+def test_second_run_is_answered_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("I2DL_EXEC_CACHE", str(tmp_path / "cache"))
+    calls = []
+    real = cached_exec.execute
+    monkeypatch.setattr(
+        cached_exec, "execute", lambda code, block: calls.append(block) or real(code, block)
+    )
+    first = run(CONV_BLOCK, id="conv")
+    second = run(CONV_BLOCK, id="conv")
+    assert first == second == "3\n"
+    assert calls == ["conv"]
+
+
+def test_cache_can_be_turned_off(monkeypatch):
+    monkeypatch.setenv("I2DL_EXEC_CACHE", "off")
+    calls = []
+    real = cached_exec.execute
+    monkeypatch.setattr(
+        cached_exec, "execute", lambda code, block: calls.append(block) or real(code, block)
+    )
+    run(CONV_BLOCK, id="a")
+    run(CONV_BLOCK, id="a")
+    assert calls == ["a", "a"]
+
+
+def test_a_raising_block_names_itself_and_the_error(monkeypatch):
+    monkeypatch.setenv("I2DL_EXEC_CACHE", "off")
+    code = "from snippets.conv import output_size\noutput_size(5, 3, 0)\n"
+    with pytest.raises(BlockError, match=r"block 'bad' raised ValueError: stride must"):
+        run(code, id="bad")
+
+
+def test_a_block_without_id_is_refused(monkeypatch):
+    monkeypatch.setenv("I2DL_EXEC_CACHE", "off")
+    with pytest.raises(BlockError, match="needs an id"):
+        run("print(1)")
