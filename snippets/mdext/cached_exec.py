@@ -184,6 +184,6 @@ def formatter(
     options: dict[str, Any],
     md: Markdown,
     **kwargs: Any,
-) -> str:  # markdown-exec calls run(code, returncode=, session=, id=, **extra)
+) -> str:
     """The superfences formatter: markdown-exec's rendering around our `run`."""
     return base_format(language=language, run=run, code=source, md=md, **options)
