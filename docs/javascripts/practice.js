@@ -1,0 +1,1 @@
+// Answer boxes of the practice pages (see tests/test_browser_practice.py).
