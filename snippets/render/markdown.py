@@ -97,11 +97,13 @@ def part_summary(number: int) -> str:
 
 
 @cache
-def _test_index() -> dict[str, tuple[str, ...]]:
-    """Names referenced by each test function: 'tests/test_x.py::test_y' -> names."""
-    index: dict[str, tuple[str, ...]] = {}
+def _test_index() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Each test function ('tests/test_x.py::test_y'): the names it uses and the modules its
+    file imports (so `forward` of snippets.backprop is not confused with another forward)."""
+    index: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
     for path in sorted(TESTS_DIR.glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = frozenset(_imported_modules(tree))
         # Module-level constants (such as a list of cases a test is parametrised over)
         # stand for the names they are built from.
         constants = {
@@ -116,7 +118,7 @@ def _test_index() -> dict[str, tuple[str, ...]]:
                 names = _names(node)
                 for name in names & constants.keys():
                     names |= constants[name]
-                index[f"tests/{path.name}::{node.name}"] = tuple(sorted(names))
+                index[f"tests/{path.name}::{node.name}"] = (frozenset(names), modules)
     return index
 
 
@@ -126,9 +128,24 @@ def _names(node: ast.AST) -> set[str]:
     return names | {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
 
 
+def _imported_modules(tree: ast.Module) -> set[str]:
+    """Modules a test file imports; `from snippets import backprop` counts as snippets.backprop."""
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return modules
+
+
 def checking_tests(function: Callable[..., object]) -> list[str]:
-    """The test functions whose body uses `function` by name."""
-    return [test for test, names in _test_index().items() if function.__name__ in names]
+    """The test functions that use `function` by name, in files importing its module."""
+    return [
+        test
+        for test, (names, modules) in _test_index().items()
+        if function.__name__ in names and function.__module__ in modules
+    ]
 
 
 def provenance(*functions: Callable[..., object]) -> str:
