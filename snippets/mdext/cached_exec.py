@@ -68,10 +68,22 @@ def _module_path(name: str) -> Path | None:
     return None
 
 
+def _walk_runtime(tree: ast.AST):
+    """ast.walk, skipping `if TYPE_CHECKING:` blocks (imports for annotations only)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            stack.extend(node.orelse)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def _imports(tree: ast.AST, package: str) -> set[str]:
     """Modules named by the import statements of `tree` (relative ones resolved)."""
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _walk_runtime(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from snippets.architectures import Conv, Dense, Flatten, LayerShape, MaxPool, ParameterSplit
-from snippets.render.logistic_figures import style_axes
+from snippets.render.axes import style_axes
 from snippets.render.palette import ACCENT, HIGHLIGHT, INK, MUTED, SERIES
 
 _TIMES = "\u2009×\u2009"  # thin spaces around the multiplication sign

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from snippets.derivations import Derivation
+if TYPE_CHECKING:  # only for the annotation: rendering does not depend on sympy
+    from snippets.derivations import Derivation
 
 SIGNIFICANT = 10  # digits kept before trailing zeros are dropped: 1.1000000000000003 -> 1.1
 

@@ -7,21 +7,9 @@ from matplotlib.figure import Figure
 
 from snippets.logistic import sigmoid
 from snippets.render import palette
+from snippets.render.axes import style_axes
 
 Z_RANGE = (-6.0, 6.0)
-
-
-def style_axes(ax) -> None:
-    """Axes, ticks and grid in palette colours on a transparent background."""
-    ax.set_facecolor("none")
-    for spine in ax.spines.values():
-        spine.set_color(palette.INK)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(colors=palette.INK, labelcolor=palette.INK)
-    ax.grid(color=palette.MUTED, linewidth=0.5, alpha=0.6)
-    ax.xaxis.label.set_color(palette.INK)
-    ax.yaxis.label.set_color(palette.INK)
-    ax.title.set_color(palette.INK)
 
 
 def sigmoid_figure(z_marked: float, p_read: float | None = None) -> Figure:
