@@ -87,9 +87,11 @@ def part_summary(number: int) -> str:
     part = exam.part(number)
     total = sum(p.points for p in exam.PARTS)
     minutes = exam.MINUTES * part.points / total
+    notebook = f"notebooks/{part.page.removesuffix('.md')}.ipynb"
     return (
         f"**Part {part.roman} · {points(part.points)}** · about {minutes:.0f} of the exam's "
-        f"{exam.MINUTES} minutes (one minute a point)."
+        f"{exam.MINUTES} minutes (one minute a point) · "
+        f'<a href="{notebook}" download>the code of this chapter as a notebook</a>'
     )
 
 
