@@ -19,6 +19,12 @@ from snippets.render.palette import CSS_VARIABLES
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
+_LONG_DECIMAL = re.compile(r"(?<![\w#.])(-?\d+\.\d{3,})(?![\w.])")
+
+
+def _round(match: re.Match[str]) -> str:
+    text = f"{float(match.group(1)):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
 
 
 def figure_svg(fig: Figure, *, name: str, alt: str) -> str:
@@ -34,6 +40,7 @@ def figure_svg(fig: Figure, *, name: str, alt: str) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype
     svg = _recolour(svg)
+    svg = _LONG_DECIMAL.sub(_round, svg)  # 1/100 of a point is far below a pixel
     svg = _prefix_ids(svg, name)
     svg = re.sub(r"font-family: '?DejaVu Sans'?", "font-family: inherit", svg)
     svg = re.sub(r"font: ([0-9.]+)px '?DejaVu Sans'?", r"font-size: \1px", svg)
@@ -45,9 +52,10 @@ def figure_svg(fig: Figure, *, name: str, alt: str) -> str:
     # matplotlib echoes each label in a comment; drop them (a label's TeX would be read
     # as math by the Markdown around the figure).
     svg = re.sub(r"\s*<!--.*?-->", "", svg, flags=re.DOTALL)
+    svg = re.sub(r">\s+<", "><", svg)  # indentation between tags
+    svg = re.sub(r"\s*\n\s*", " ", svg)  # line breaks inside path data
     # <figure> is a block-level tag, so Markdown leaves everything inside it alone.
     return f'<figure class="guide-svg">\n{svg.strip()}\n</figure>'
-
 
 
 def _recolour(svg: str) -> str:
