@@ -75,7 +75,12 @@ PARTS: tuple[Part, ...] = (
             ("5", 2, "LSTM against RNN"),
             ("6", 1, "why activation functions"),
             ("7", 3, "forward and backward of a layer"),
-            ("8", 2, "convolution output size"),
+            (
+                "8",
+                2,
+                "convolution output size",
+                (("the output size per axis, 15", 1), ("the output shape 15 × 15 × 8", 1)),
+            ),
         ),
     ),
     Part(
@@ -134,7 +139,15 @@ PARTS: tuple[Part, ...] = (
         _questions(
             ("1 (a)", 2, "convolution forward"),
             ("1 (b)", 4, "kernel gradient"),
-            ("1 (c)", 2, "convolution against average pooling"),
+            (
+                "1 (c)",
+                2,
+                "convolution against average pooling",
+                (
+                    ("they compute the same function with this kernel", 1),
+                    ("not the same layer: the convolution's kernel is trainable", 1),
+                ),
+            ),
             ("2 (a)", 2, "drawing a residual block"),
             ("2 (b)", 1, "gradient through a skip connection"),
             ("2 (c)", 1, "why residual blocks allow depth"),

@@ -13,6 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured by `nox -s bench`, never asserted in tests: no per-example deadline
+# (a loaded machine would otherwise fail loop-heavy properties at random).
+settings.register_profile("guide", deadline=None)
+settings.load_profile("guide")
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]

@@ -28,7 +28,12 @@ def test_every_part_has_a_page_in_the_nav():
     from mkdocs.config import load_config
 
     config = load_config(str(Path(__file__).parent.parent / "mkdocs.yml"))
-    pages = {next(iter(item.values())) for item in config["nav"]}
+    def flatten(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            yield from flatten(value) if isinstance(value, list) else [value]
+
+    pages = set(flatten(config["nav"]))
     assert {part.page for part in exam.PARTS} <= pages
 
 

@@ -47,7 +47,8 @@ def question(part: int, label: str) -> exam.Question:
 def heading(part: int, label: str, level: int = 2) -> str:
     """A section heading with the question's points, e.g. '## (a) Derivative of σ · 3 points'."""
     item = question(part, label)
-    return f"{'#' * level} ({item.label}) {item.topic.capitalize()} · {points(item.points)}"
+    shown = item.label if "(" in item.label else f"({item.label})"  # "1 (a)" stays as it is
+    return f"{'#' * level} {shown} {item.topic.capitalize()} · {points(item.points)}"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: str = "") -> str:
