@@ -25,7 +25,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
 from snippets import exam
-from snippets.conv import output_size
+from snippets.conv import conv2d_multichannel, output_size
 
 
 def _check_int(name: str, value: int, minimum: int) -> None:
@@ -301,10 +301,11 @@ def init_weights(
     return tuple(arrays)
 
 
-def _windows(x: NDArray[np.float64], f: int, s: int, p: int, fill: float) -> NDArray[np.float64]:
-    """All f × f windows of the padded volume at stride s: shape (h_out, w_out, c, f, f)."""
-    padded = np.pad(x, ((p, p), (p, p), (0, 0)), constant_values=fill)
-    return sliding_window_view(padded, (f, f), axis=(0, 1))[::s, ::s]
+def _max_pool(x: NDArray[np.float64], f: int, s: int, p: int) -> NDArray[np.float64]:
+    """Y[i, j, c] = max over the f × f window at (s i, s j) of x padded by p, per channel."""
+    padded = np.pad(x, ((p, p), (p, p), (0, 0)), constant_values=-np.inf)  # padding never wins
+    windows = sliding_window_view(padded, (f, f), axis=(0, 1))[::s, ::s]  # (h', w', c, f, f)
+    return windows.max(axis=(3, 4))
 
 
 def forward(
@@ -324,12 +325,11 @@ def forward(
     for i, (layer, params) in enumerate(zip(layers, weights, strict=True)):
         if isinstance(layer, Conv):
             w, b = params
-            patches = _windows(x, layer.kernel_size, layer.stride, layer.padding, 0.0)
-            x = np.einsum("ijcuv,uvck->ijk", patches, w, optimize=True) + b  # Σ window · kernel
+            # Σ window · kernel + bias, zero padding (f - 1) / 2: the layer of snippets.conv
+            x = conv2d_multichannel(x, w, layer.stride, layer.padding, bias=b)
             x = np.maximum(x, 0.0)
         elif isinstance(layer, MaxPool):
-            f = layer.kernel_size  # pad with -inf: padding never wins the max
-            x = _windows(x, f, layer.stride, layer.padding, -np.inf).max(axis=(3, 4))
+            x = _max_pool(x, layer.kernel_size, layer.stride, layer.padding)
         elif isinstance(layer, Flatten):
             x = x.reshape(-1)
         else:

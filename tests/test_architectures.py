@@ -20,23 +20,19 @@ from snippets import exam
 from snippets.architectures import Conv, Dense, Flatten, MaxPool
 from snippets.render.architecture_figures import network_figure, parameters_vs_input_figure
 from snippets.render.svg import figure_svg
+from tests.strategies import (
+    channels,
+    class_counts,
+    input_sizes,
+    odd_kernel_sizes,
+    small_sizes,
+    strides,
+    width_factors,
+)
 
-# Loops and einsum sum the same products in a different order.
+# Loops and numpy's tensordot sum the same products in a different order.
 FORWARD_RTOL = 1e-12
 FORWARD_ATOL = 1e-12
-
-# --- strategies (to move into tests/strategies.py) ---
-# Spatial sizes small enough for a numpy forward pass of the whole network.
-small_sizes = st.integers(min_value=1, max_value=48)
-# Width factors that keep every layer at least one filter wide and the dense layers small.
-width_factors = st.sampled_from([1 / 64, 1 / 32, 1 / 16])
-# Odd kernel sizes: the only ones with an integer padding (f - 1) / 2.
-odd_kernel_sizes = st.sampled_from([1, 3, 5, 7])
-strides = st.integers(min_value=1, max_value=4)
-channels = st.integers(min_value=1, max_value=3)
-class_counts = st.integers(min_value=1, max_value=20)
-# Square input sizes around the exam's 256 (the range of part (e)'s figure and beyond).
-input_sizes = st.integers(min_value=1, max_value=1024)
 
 
 def _exam_rows() -> tuple[arch.LayerShape, ...]:
@@ -332,4 +328,6 @@ def test_network_figure_labels_every_volume_from_the_table() -> None:
 def test_parameters_figure_follows_the_palette() -> None:
     splits = [arch.parameter_split(arch.exam_network(), n) for n in range(64, 513, 8)]
     fig = parameters_vs_input_figure(splits, marked_size=exam.IMAGE_SHAPE[0])
-    assert figure_svg(fig, name="params", alt="parameters against input size").startswith("<svg")
+    assert '<svg class="guide-figure"' in figure_svg(
+        fig, name="params", alt="parameters against input size"
+    )

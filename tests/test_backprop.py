@@ -20,30 +20,11 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from snippets import backprop, exam
-from snippets.backprop import BIAS_NAMES, PARAMETER_NAMES, WEIGHT_NAMES
+from snippets.backprop import PARAMETER_NAMES
 from snippets.render import backprop as backprop_render
 from snippets.render import backprop_figures
 from snippets.render.svg import figure_svg
-from tests.strategies import reals
-
-# --- strategies (to move into tests/strategies.py) ---
-
-# Learning rates of one descent step: positive, from tiny to large.
-learning_rates = st.floats(min_value=1e-6, max_value=10.0, allow_nan=False, allow_infinity=False)
-
-
-@st.composite
-def backprop_problems(draw: st.DrawFn) -> exam.BackpropProblem:
-    """A 2-2-2 network like the exam's: every input, weight, bias and target in `reals`."""
-    return exam.BackpropProblem(
-        inputs=(draw(reals), draw(reals)),
-        weights={name: draw(reals) for name in WEIGHT_NAMES},
-        biases={name: draw(reals) for name in BIAS_NAMES},
-        targets=(draw(reals), draw(reals)),
-        learning_rate=draw(learning_rates),
-        asked=draw(st.sampled_from(PARAMETER_NAMES)),
-    )
-
+from tests.strategies import backprop_problems, reals, small_integers
 
 # --- tolerances and steps ---
 
@@ -236,10 +217,6 @@ def test_no_gradient_flows_through_unit_at_exactly_zero():
     assert grads.grad_h3 != 0.0  # gradient arrives at h3 ...
     assert grads.grad_h1 == 0.0  # ... and stops there, since ReLU'(0) = 0
     assert [grads.grad(name) for name in ("w11", "w21", "b1")] == [0.0, 0.0, 0.0]
-
-
-# Small integers as floats: sums of their products are exact, so h can be exactly 0.
-small_integers = st.integers(min_value=-5, max_value=5).map(float)
 
 
 @given(backprop_problems(), small_integers, small_integers, small_integers, st.sampled_from([1, 2]))

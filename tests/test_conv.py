@@ -14,6 +14,7 @@ from numpy.testing import assert_allclose
 from snippets import conv, exam
 from snippets.render.conv_figures import conv_forward_figure, grad_kernel_figure
 from snippets.render.svg import figure_svg
+from tests.strategies import conv_configs, reals
 
 FD_STEP = 1e-6
 FD_RTOL = 1e-6
@@ -23,25 +24,6 @@ ANSWER_RTOL = 1e-12  # ninths summed in floating point against the published int
 
 # Python loops: their time follows the machine's load, so no per-example deadline.
 LOOPS = settings(deadline=None)
-
-# --- strategies (to move into tests/strategies.py) ---
-
-# Moderate pixel and weight values.
-conv_values = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False, allow_infinity=False)
-
-
-@st.composite
-def conv_configs(draw: st.DrawFn, max_size: int = 7) -> dict[str, object]:
-    """A valid single-channel configuration: input, square kernel, stride, padding."""
-    rows = draw(st.integers(1, max_size))
-    cols = draw(st.integers(1, max_size))
-    padding = draw(st.integers(0, 2))
-    f = draw(st.integers(1, min(rows, cols) + 2 * padding))
-    stride = draw(st.integers(1, 3))
-    x = draw(hnp.arrays(np.float64, (rows, cols), elements=conv_values))
-    kernel = draw(hnp.arrays(np.float64, (f, f), elements=conv_values))
-    return {"x": x, "kernel": kernel, "stride": stride, "padding": padding}
-
 
 # --- helpers: independent witnesses ---
 
@@ -156,7 +138,7 @@ def test_conv2d_equals_naive_loops(config):
 @given(conv_configs(max_size=5), st.data())
 def test_grad_kernel_matches_finite_differences(config, data):
     shape = conv.conv2d(**config).shape
-    grad_output = data.draw(hnp.arrays(np.float64, shape, elements=conv_values))
+    grad_output = data.draw(hnp.arrays(np.float64, shape, elements=reals))
     x, stride, padding = config["x"], config["stride"], config["padding"]
 
     def loss(kernel):  # L = sum(dZ * Z): its gradient with respect to Z is dZ
@@ -171,7 +153,7 @@ def test_grad_kernel_matches_finite_differences(config, data):
 @given(conv_configs(max_size=5), st.data())
 def test_grad_input_matches_finite_differences(config, data):
     shape = conv.conv2d(**config).shape
-    grad_output = data.draw(hnp.arrays(np.float64, shape, elements=conv_values))
+    grad_output = data.draw(hnp.arrays(np.float64, shape, elements=reals))
     kernel, stride, padding = config["kernel"], config["stride"], config["padding"]
 
     def loss(x):
@@ -197,7 +179,7 @@ def test_forward_terms_sum_to_output(config, data):
 @given(conv_configs(), st.data())
 def test_grad_kernel_terms_sum_to_grad_kernel(config, data):
     shape = conv.conv2d(**config).shape
-    grad_output = data.draw(hnp.arrays(np.float64, shape, elements=conv_values))
+    grad_output = data.draw(hnp.arrays(np.float64, shape, elements=reals))
     f = config["kernel"].shape[0]
     cell = (data.draw(st.integers(0, f - 1)), data.draw(st.integers(0, f - 1)))
     x, stride, padding = config["x"], config["stride"], config["padding"]
@@ -220,7 +202,7 @@ def test_receptive_field_is_the_window_the_forward_reads():
 @LOOPS
 @given(
     x=hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=7),
-                 elements=conv_values),
+                 elements=reals),
     stride=st.integers(1, 3),
     padding=st.integers(0, 2),
 )  # fmt: skip
@@ -244,8 +226,8 @@ def test_sgd_step_moves_the_kernel_away_from_pooling():
 
 @LOOPS
 @given(
-    x=hnp.arrays(np.float64, (5, 4, 3), elements=conv_values),
-    kernels=hnp.arrays(np.float64, (3, 3, 3, 2), elements=conv_values),
+    x=hnp.arrays(np.float64, (5, 4, 3), elements=reals),
+    kernels=hnp.arrays(np.float64, (3, 3, 3, 2), elements=reals),
     stride=st.integers(1, 2),
     padding=st.integers(0, 1),
 )
@@ -305,7 +287,7 @@ def test_terms_name_the_cells_they_multiply(config, data):
     # input cell = stride * output cell + kernel cell, and value and factor sit at those cells.
     x, kernel, stride, padding = config["x"], config["kernel"], config["stride"], config["padding"]
     shape = conv.conv2d(**config).shape
-    grad_output = data.draw(hnp.arrays(np.float64, shape, elements=conv_values))
+    grad_output = data.draw(hnp.arrays(np.float64, shape, elements=reals))
     x_pad = conv.pad(x, padding)
     f = kernel.shape[0]
     terms = conv.forward_terms(x, kernel, (shape[0] - 1, 0), stride, padding)

@@ -28,6 +28,7 @@ def test_every_part_has_a_page_in_the_nav():
     from mkdocs.config import load_config
 
     config = load_config(str(Path(__file__).parent.parent / "mkdocs.yml"))
+
     def flatten(items):
         for item in items:
             value = next(iter(item.values())) if isinstance(item, dict) else item

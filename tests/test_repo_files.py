@@ -64,7 +64,9 @@ def test_every_nox_session_has_a_docstring():
 
 
 def test_pre_commit_runs_ruff_and_the_fast_tests():
-    hooks = [hook for repo in load(ROOT / ".pre-commit-config.yaml")["repos"] for hook in repo["hooks"]]
+    hooks = [
+        hook for repo in load(ROOT / ".pre-commit-config.yaml")["repos"] for hook in repo["hooks"]
+    ]
     entries = " ".join(hook["entry"] for hook in hooks)
     assert "ruff check" in entries
     assert "ruff format" in entries

@@ -13,6 +13,7 @@ from snippets import residual
 from snippets.render.residual_figures import gradient_depth_figure, residual_block_figure
 from snippets.render.svg import figure_svg
 from snippets.residual import Step, r, x
+from tests.strategies import seeds
 
 FD_STEP = 1e-6
 FD_RTOL = 1e-5
@@ -25,11 +26,6 @@ PLAIN_DECAY = 1e-6
 
 # Python loops: their time follows the machine's load, so no per-example deadline.
 LOOPS = settings(deadline=None)
-
-# --- strategies (to move into tests/strategies.py) ---
-
-# Seeds of the random stacks.
-seeds = st.integers(min_value=0, max_value=2**16)
 
 
 @pytest.fixture(scope="module")
