@@ -70,11 +70,36 @@ PARTS: tuple[Part, ...] = (
         _questions(
             ("1", 2, "validation error below training error"),
             ("2", 2, "precision or recall"),
-            ("3", 2, "Newton's method"),
+            (
+                "3",
+                2,
+                "Newton's method",
+                (
+                    ("true: fewer iterations, it converges faster per iteration", 1),
+                    ("downside: the (inverse) Hessian is far too costly to compute and store", 1),
+                ),
+            ),
             ("4", 2, "learning-rate curves"),
-            ("5", 2, "LSTM against RNN"),
+            (
+                "5",
+                2,
+                "LSTM against RNN",
+                (
+                    ("plain RNNs struggle with long-term dependencies: vanishing gradients", 1),
+                    ("the LSTM's cell state improves the gradient flow", 1),
+                ),
+            ),
             ("6", 1, "why activation functions"),
-            ("7", 3, "forward and backward of a layer"),
+            (
+                "7",
+                3,
+                "forward and backward of a layer",
+                (
+                    ("forward: takes the previous layer's output, applies the operation", 1),
+                    ("forward: caches the values the backward pass needs", 1),
+                    ("backward: takes the upstream gradient, returns all partial derivatives", 1),
+                ),
+            ),
             (
                 "8",
                 2,

@@ -97,3 +97,32 @@ def test_a_block_without_id_is_refused(monkeypatch):
     monkeypatch.setenv("I2DL_EXEC_CACHE", "off")
     with pytest.raises(BlockError, match="needs an id"):
         run("print(1)")
+
+
+def test_a_module_changed_since_import_is_imported_afresh(monkeypatch):
+    # `mkdocs serve` keeps one process: a block must not run old code under a new key.
+    import sys
+
+    import snippets.conv
+
+    for name in [m for m in sys.modules if m.startswith("snippets")]:
+        monkeypatch.setitem(sys.modules, name, sys.modules[name])  # restored after the test
+    current = cached_exec.sources(CONV_BLOCK)
+    monkeypatch.setattr(cached_exec, "_imported", {**current, "snippets.conv": "# older source"})
+    cached_exec._forget_changed(current)
+    assert "snippets.conv" not in sys.modules
+    assert "snippets.mdext.cached_exec" in sys.modules  # the runner itself stays
+    import snippets.conv  # noqa: F811 (imported afresh)
+
+    assert snippets.conv.output_size(5, 3) == 3
+
+
+def test_unchanged_modules_stay_imported(monkeypatch):
+    import sys
+
+    import snippets.conv  # noqa: F401
+
+    current = cached_exec.sources(CONV_BLOCK)
+    monkeypatch.setattr(cached_exec, "_imported", dict(current))
+    cached_exec._forget_changed(current)
+    assert "snippets.conv" in sys.modules

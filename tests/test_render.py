@@ -12,7 +12,7 @@ from snippets.logistic import descent_step
 from snippets.render import palette
 from snippets.render.latex import num, signed
 from snippets.render.logistic import sigmoid_plot
-from snippets.render.markdown import checking_tests, provenance
+from snippets.render.markdown import checking_tests, provenance, solution
 from snippets.render.svg import figure_svg
 
 
@@ -92,3 +92,15 @@ def test_num_writes_numbers_as_the_exam_does(value, text):
 def test_signed_wraps_negative_factors():
     assert signed(-0.25) == "(-0.25)"
     assert signed(0.8) == "0.8"
+
+
+def test_figure_inside_a_solution_stays_a_block_untouched_by_markdown():
+    import markdown
+
+    converter = markdown.Markdown(
+        extensions=["admonition", "pymdownx.details", "snippets.mdext.figures"]
+    )
+    svg = figure_svg(small_figure(palette.INK), name="in-solution", alt="a_b_c and *stars*")
+    html = converter.convert(solution("Before.\n\n" + svg + "\n\nAfter.", 1))
+    assert "<p><figure" not in html
+    assert svg.split("\n")[1] in html  # the <svg> line arrives byte for byte

@@ -127,17 +127,37 @@ def _digest(parts: Iterable[str]) -> str:
     return sha.hexdigest()
 
 
-def cache_key(code: str, extra: dict[str, Any]) -> str:
+def sources(code: str) -> dict[str, str]:
+    """The source text of every `snippets` module the code depends on, by module name."""
+    return {name: path.read_text(encoding="utf-8") for name, path in dependencies(code).items()}
+
+
+def cache_key(code: str, extra: dict[str, Any], modules: dict[str, str] | None = None) -> str:
     """A key that changes whenever anything the block's output depends on changes."""
-    modules = dependencies(code)
+    modules = sources(code) if modules is None else modules
     parts = [code, json.dumps(extra, sort_keys=True), sys.version]
     parts += [f"{lib}=={metadata.version(lib)}" for lib in LIBRARIES]
     for name in sorted(modules):
-        parts += [name, modules[name].read_text(encoding="utf-8")]
+        parts += [name, modules[name]]
     if "snippets.render.markdown" in modules:  # provenance lists the tests
         for test in sorted(TESTS.glob("test_*.py")):
             parts += [test.name, test.read_text(encoding="utf-8")]
     return _digest(parts)
+
+
+# Source of each snippets module as it was when this process imported it.
+_imported: dict[str, str] = {}
+
+
+def _forget_changed(modules: dict[str, str]) -> None:
+    """If a module changed since this process imported it (`mkdocs serve` keeps one process
+    across rebuilds), drop every snippets module so the block imports the code the key
+    was computed from, never older code under a newer key."""
+    if any(_imported.get(name, text) != text for name, text in modules.items()):
+        for name in [m for m in sys.modules if m.startswith(PACKAGE + ".") or m == PACKAGE]:
+            if not name.startswith(f"{PACKAGE}.mdext"):
+                del sys.modules[name]
+        _imported.clear()
 
 
 def execute(code: str, block: str) -> str:
@@ -175,12 +195,15 @@ def run(
         raise BlockError(
             f"block '{id}': sessions are not supported; make each block self-contained"
         )
+    modules = sources(code)
     folder = cache_dir()
-    key = cache_key(code, extra) if folder else ""
+    key = cache_key(code, extra, modules) if folder else ""
     entry = folder / f"{key}.md" if folder else None
     if entry is not None and entry.exists():
         return entry.read_text(encoding="utf-8")
+    _forget_changed(modules)
     output = execute(code, id)
+    _imported.update(modules)
     if entry is not None:
         entry.parent.mkdir(parents=True, exist_ok=True)
         temporary = entry.with_suffix(".tmp")

@@ -46,6 +46,7 @@ class KatexPostprocessor(Postprocessor):
 
 class KatexExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)  # converters made from `md` (markdown-exec's) get it too
         # After raw HTML is restored (priority 30), so math from executed blocks is seen too.
         md.postprocessors.register(KatexPostprocessor(md), "katex", 5)
 

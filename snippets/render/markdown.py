@@ -48,7 +48,8 @@ def heading(part: int, label: str, level: int = 2) -> str:
     """A section heading with the question's points, e.g. '## (a) Derivative of σ · 3 points'."""
     item = question(part, label)
     shown = item.label if "(" in item.label else f"({item.label})"  # "1 (a)" stays as it is
-    return f"{'#' * level} {shown} {item.topic.capitalize()} · {points(item.points)}"
+    topic = item.topic[:1].upper() + item.topic[1:]  # keep acronyms such as LSTM
+    return f"{'#' * level} {shown} {topic} · {points(item.points)}"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: str = "") -> str:
