@@ -9,6 +9,7 @@ import pytest
 
 from snippets.mdext import cached_exec
 from snippets.mdext.cached_exec import BlockError, cache_key, dependencies, run
+from snippets.render import markdown
 
 LOGISTIC_BLOCK = "from snippets.render.logistic import step_statement\nprint(1)\n"
 CONV_BLOCK = "from snippets.conv import output_size\nprint(output_size(5, 3))\n"
@@ -18,9 +19,9 @@ CONV_BLOCK = "from snippets.conv import output_size\nprint(output_size(5, 3))\n"
 def project(tmp_path, monkeypatch):
     """A copy of the package and tests, so a test can edit a snippet safely."""
     shutil.copytree(cached_exec.ROOT / "snippets", tmp_path / "snippets")
-    shutil.copytree(cached_exec.TESTS, tmp_path / "tests")
+    shutil.copytree(markdown.TESTS_DIR, tmp_path / "tests")
     monkeypatch.setattr(cached_exec, "ROOT", tmp_path)
-    monkeypatch.setattr(cached_exec, "TESTS", tmp_path / "tests")
+    monkeypatch.setattr(markdown, "TESTS_DIR", tmp_path / "tests")
     return tmp_path
 
 

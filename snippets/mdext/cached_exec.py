@@ -23,7 +23,7 @@ import os
 import sys
 import traceback
 from collections.abc import Iterable
-from functools import partial
+from functools import lru_cache, partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,6 @@ __all__ = ["BlockError", "cache_key", "formatter", "validator"]
 
 PACKAGE = "snippets"
 ROOT = Path(__file__).resolve().parents[2]
-TESTS = ROOT / "tests"
 # Libraries whose version can change what a block prints (number formats, SVG output).
 LIBRARIES = ("numpy", "matplotlib", "sympy", "pykatex", "markdown-exec")
 _log = logging.getLogger("mkdocs.plugins.snippets.exec")
@@ -97,10 +96,16 @@ def _imports(tree: ast.AST, package: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=1024)
+def _source_imports(source: str, package: str) -> frozenset[str]:
+    """The imports of one source text (memoised: a module is parsed once per version)."""
+    return frozenset(_imports(ast.parse(source), package))
+
+
 def dependencies(code: str) -> dict[str, Path]:
     """Every `snippets` module the code imports, directly or through other modules."""
     seen: dict[str, Path] = {}
-    todo = sorted(_imports(ast.parse(code), PACKAGE))
+    todo = sorted(_source_imports(code, PACKAGE))
     while todo:
         name = todo.pop()
         path = _module_path(name)
@@ -108,7 +113,7 @@ def dependencies(code: str) -> dict[str, Path]:
             continue
         seen[name] = path
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        todo.extend(_imports(ast.parse(path.read_text(encoding="utf-8")), package))
+        todo.extend(_source_imports(path.read_text(encoding="utf-8"), package))
     # Parent packages run on import too.
     for name in list(seen):
         parts = name.split(".")
@@ -127,6 +132,11 @@ def _digest(parts: Iterable[str]) -> str:
     return sha.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _library_versions() -> list[str]:
+    return [f"{lib}=={metadata.version(lib)}" for lib in LIBRARIES]
+
+
 def sources(code: str) -> dict[str, str]:
     """The source text of every `snippets` module the code depends on, by module name."""
     return {name: path.read_text(encoding="utf-8") for name, path in dependencies(code).items()}
@@ -136,11 +146,16 @@ def cache_key(code: str, extra: dict[str, Any], modules: dict[str, str] | None =
     """A key that changes whenever anything the block's output depends on changes."""
     modules = sources(code) if modules is None else modules
     parts = [code, json.dumps(extra, sort_keys=True), sys.version]
-    parts += [f"{lib}=={metadata.version(lib)}" for lib in LIBRARIES]
+    parts += _library_versions()
     for name in sorted(modules):
         parts += [name, modules[name]]
-    if "snippets.render.markdown" in modules:  # provenance lists the tests
-        for test in sorted(TESTS.glob("test_*.py")):
+    if "snippets.render.markdown" in modules:  # provenance lists the tests that call a function
+        from snippets.render.markdown import test_index
+
+        for test, (names, imported) in sorted(test_index().items()):
+            parts += [test, " ".join(sorted(names)), " ".join(sorted(imported))]
+    if "snippets.render.verification" in modules:  # that page quotes the tests themselves
+        for test in sorted((ROOT / "tests").glob("test_*.py")):
             parts += [test.name, test.read_text(encoding="utf-8")]
     return _digest(parts)
 

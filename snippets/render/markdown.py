@@ -6,7 +6,7 @@ import ast
 import inspect
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from snippets import exam
@@ -100,29 +100,37 @@ def part_summary(number: int) -> str:
 # --- provenance: which code computed a result, which tests check it -----------------------
 
 
-@cache
-def _test_index() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+def test_index() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     """Each test function ('tests/test_x.py::test_y'): the names it uses and the modules its
-    file imports (so `forward` of snippets.backprop is not confused with another forward)."""
+    file imports (so `forward` of snippets.backprop is not confused with another forward).
+    Read afresh each call (a long-lived `mkdocs serve` sees new tests); parsing is memoised
+    by file content."""
     index: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
     for path in sorted(TESTS_DIR.glob("test_*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        modules = frozenset(_imported_modules(tree))
-        # Module-level constants (such as a list of cases a test is parametrised over)
-        # stand for the names they are built from.
-        constants = {
-            target.id: _names(node.value)
-            for node in tree.body
-            if isinstance(node, ast.Assign)
-            for target in node.targets
-            if isinstance(target, ast.Name)
-        }
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                names = _names(node)
-                for name in names & constants.keys():
-                    names |= constants[name]
-                index[f"tests/{path.name}::{node.name}"] = (frozenset(names), modules)
+        index.update(_file_index(path.name, path.read_text(encoding="utf-8")))
+    return index
+
+
+@lru_cache(maxsize=256)
+def _file_index(name: str, source: str) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    tree = ast.parse(source)
+    modules = frozenset(_imported_modules(tree))
+    # Module-level constants (such as a list of cases a test is parametrised over)
+    # stand for the names they are built from.
+    constants = {
+        target.id: _names(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    index = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            names = _names(node)
+            for constant in names & constants.keys():
+                names |= constants[constant]
+            index[f"tests/{name}::{node.name}"] = (frozenset(names), modules)
     return index
 
 
@@ -147,7 +155,7 @@ def checking_tests(function: Callable[..., object]) -> list[str]:
     """The test functions that use `function` by name, in files importing its module."""
     return [
         test
-        for test, (names, modules) in _test_index().items()
+        for test, (names, modules) in test_index().items()
         if function.__name__ in names and function.__module__ in modules
     ]
 
