@@ -70,6 +70,13 @@ def test_no_page_shows_a_traceback_or_a_build_path(site):
         assert str(ROOT) not in text, page.name
 
 
+def test_no_link_points_at_a_markdown_source(site):
+    # Links printed by blocks are not rewritten by MkDocs: they must name built pages.
+    for page in pages(site):
+        sources = re.findall(r'href="([^"#]+\.md)(?:#[^"]*)?"', page.read_text(encoding="utf-8"))
+        assert not sources, f"{page.name} links to {sources}"
+
+
 def test_math_is_rendered_at_build_time(site):
     for page in pages(site):
         text = page.read_text(encoding="utf-8")

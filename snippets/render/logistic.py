@@ -54,9 +54,9 @@ def derivative_of_bce() -> str:
 def step_statement(problem: LogisticStepProblem) -> str:
     """The restated question (c) with its numbers."""
     k = problem.asked_weight
-    target = "a dog" if problem.t == 1 else "not a dog"
+    target = "a picture of a dog" if problem.t == 1 else "a picture that shows no dog"
     return (
-        f"The classifier is trained on a single picture of {target} ($t = {num(problem.t)}$) "
+        f"The classifier is trained on a single sample, {target} ($t = {num(problem.t)}$), "
         f"with features $x = {vector(problem.x)}$. The parameters are currently "
         f"$w = {vector(problem.w)}$ and $b = {num(problem.b)}$. Take one step of gradient "
         f"descent on the binary cross-entropy with learning rate $\\alpha = {num(problem.learning_rate)}$ "

@@ -64,10 +64,24 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: str =
     return "\n".join(lines)
 
 
+def page_url(page: str) -> str:
+    """The built URL of docs/`page`, for links printed by a block.
+
+    MkDocs rewrites `.md` links only in a page's own Markdown; a block's output is HTML by
+    then, so it must link to the built file (plain `.html` URLs: `use_directory_urls: false`).
+    """
+    return page.removesuffix(".md") + ".html"
+
+
 def exam_structure() -> str:
     """The exam's parts, points and time as a table, each part linked to its chapter."""
     rows = [
-        (part.roman, f"[{part.title}]({part.page})", f"{part.points:g}", len(part.questions))
+        (
+            part.roman,
+            f"[{part.title}]({page_url(part.page)})",
+            f"{part.points:g}",
+            len(part.questions),
+        )
         for part in exam.PARTS
     ]
     total = sum(part.points for part in exam.PARTS)

@@ -277,7 +277,7 @@ def newton_solution() -> str:
         "**But each iteration is far too expensive.** With $n$ parameters the Hessian has "
         "$n^2$ entries, and a step solves a linear system with it, about $n^3/3$ "
         "multiply-adds. For the AlexNet-like network of "
-        "[Part VI](part-6-cnn-architectures.md):",
+        "[Part VI](part-6-cnn-architectures.html):",
         md.table(
             ("", "size"),
             [

@@ -113,7 +113,7 @@ def chapter_tests(page: str) -> list[TestCase]:
 def chapter_section(number: int) -> str:
     """Markdown for one chapter: which modules, which tests, what each checks."""
     part = exam.part(number)
-    heading = f"## Part {part.roman} · [{part.title}]({part.page})"
+    heading = f"## Part {part.roman} · [{part.title}]({md.page_url(part.page)})"
     modules = compute_modules(part.page)
     cases = chapter_tests(part.page)
     if not modules or not cases:

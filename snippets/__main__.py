@@ -1,0 +1,36 @@
+"""`python -m snippets COMMAND`: the package's command line (today: `practice`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from snippets.practice import cli as practice_cli
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr (no usage dump), exit status 2."""
+
+    def error(self, message: str):
+        self.exit(practice_cli.USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = OneLineParser(prog="python -m snippets", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    practice = commands.add_parser(
+        "practice",
+        help="a fresh exam-style problem and its worked solution",
+        description="Print a practice problem and its worked solution as Markdown, or as JSON.",
+    )
+    practice_cli.add_arguments(practice)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return practice_cli.main(args)  # the only command
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,322 @@
+"""The practice pages' answer boxes, typed into in headless Chromium.
+
+The right answers typed here come from the Python side (`registry.kind(kind).asked`), not
+from the page, so a box that checks against a wrong value fails. Each page has ten variants,
+each a form whose boxes are labelled, checked in the browser within the stated tolerance,
+told right or wrong in words, usable with the keyboard alone and on a phone, in both
+palettes, and nothing leaves the local server.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from snippets.practice import registry
+from snippets.render.practice import SITE_SEEDS, slug
+from tests.test_browser_pages import contrast, over
+
+pytestmark = pytest.mark.browser
+
+PHONE_WIDTH = 390
+# WCAG 2.2, 2.5.8 target size (minimum): 24 CSS pixels, less a pixel of rounding.
+MIN_TARGET_PX = 23.5
+TEXT_CONTRAST = 4.5  # WCAG 2.1, 1.4.3
+PALETTES = {"light": "default", "dark": "slate"}
+SEED = SITE_SEEDS[0]
+
+
+def url(site_url: str, kind: str) -> str:
+    return f"{site_url}practice/{kind}.html"
+
+
+def asked(kind: str, seed: int = SEED):
+    return registry.kind(kind).asked(registry.problem(kind, seed))
+
+
+def typed(value: float, tolerance: float) -> str:
+    """The answer as a reader would type it: a whole count, or four decimals at most."""
+    if tolerance == 0:
+        return str(round(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def form(page, kind: str, seed: int = SEED):
+    return page.locator(f"#{slug(kind, seed)}")
+
+
+def box(page, kind: str, key: str, seed: int = SEED):
+    return page.locator(f"#{slug(kind, seed)}-{key}")
+
+
+def all_right(count: int) -> str:
+    return "✓ Your answer is right." if count == 1 else f"✓ All {count} answers are right."
+
+
+def check(page, kind: str, seed: int = SEED) -> str:
+    form(page, kind, seed).locator("[data-practice-check]").click()
+    return form(page, kind, seed).locator("[data-practice-score]").inner_text()
+
+
+def mark(page, kind: str, key: str, seed: int = SEED) -> str:
+    return page.locator(f"#{slug(kind, seed)}-{key}-mark").inner_text()
+
+
+@pytest.fixture
+def requests(page):
+    """Every URL the page requests; the test fails if one leaves the loopback server."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    yield urls
+    outside = [
+        u for u in urls
+        if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname != "127.0.0.1"
+    ]  # fmt: skip
+    assert not outside, f"requests beyond 127.0.0.1: {outside}"
+
+
+@pytest.fixture
+def opened(page, site_url, requests):
+    """Open a practice page by kind."""
+
+    def open_(kind: str):
+        page.goto(url(site_url, kind))
+        return page
+
+    return open_
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_page_has_ten_variants_each_with_labelled_decimal_boxes(opened, kind):
+    page = opened(kind)
+    headings = page.locator("h2").all_inner_texts()
+    variants = [h for h in headings if h.startswith("Variant")]
+    assert [v.replace("¶", "").strip() for v in variants] == [
+        f"Variant {n} (seed {seed})" for n, seed in enumerate(SITE_SEEDS, start=1)
+    ]
+    for seed in SITE_SEEDS:
+        boxes = form(page, kind, seed).locator("input[data-answer]")
+        assert boxes.count() == len(asked(kind, seed))
+        for i in range(boxes.count()):
+            input_ = boxes.nth(i)
+            assert input_.get_attribute("inputmode") == "decimal"
+            label = page.locator(f"label[for='{input_.get_attribute('id')}']")
+            assert label.count() == 1
+            assert label.inner_text().strip()
+    status = form(page, kind).locator("[data-practice-score]")
+    assert status.get_attribute("aria-live") == "polite"
+    assert status.get_attribute("role") == "status"
+
+
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_page_ids_are_unique(opened, kind):
+    page = opened(kind)
+    duplicates = page.evaluate(
+        """() => { const seen = {}; document.querySelectorAll('[id]').forEach(
+             (e) => { seen[e.id] = (seen[e.id] || 0) + 1; });
+           return Object.keys(seen).filter((id) => seen[id] > 1); }"""
+    )
+    assert duplicates == []
+
+
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_the_tolerance_is_stated_on_the_page(opened, kind):
+    page = opened(kind)
+    hint = form(page, kind).locator(".quiz-hint").inner_text()
+    tolerances = {item.tolerance for item in asked(kind)}
+    for tolerance in tolerances:
+        assert ("exact" in hint) if tolerance == 0 else (f"±{tolerance:g}" in hint), hint
+
+
+# --- checking answers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_right_answers_are_checked_right(opened, kind):
+    page = opened(kind)
+    items = asked(kind)
+    for item in items:
+        box(page, kind, item.key).fill(typed(item.value, item.tolerance))
+    assert check(page, kind) == all_right(len(items))
+    for item in items:
+        assert mark(page, kind, item.key) == "✓ Right."
+        assert box(page, kind, item.key).get_attribute("aria-invalid") is None
+
+
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_a_wrong_answer_is_told_in_words_not_colour_alone(opened, kind):
+    page = opened(kind)
+    items = asked(kind)
+    wrong, *rest = items
+    box(page, kind, wrong.key).fill(typed(wrong.value + 2 * wrong.tolerance + 1, wrong.tolerance))
+    for item in rest:
+        box(page, kind, item.key).fill(typed(item.value, item.tolerance))
+    status = check(page, kind)
+    assert status.startswith(f"✗ {len(items) - 1} of {len(items)} answers are right.")
+    assert f"Not right: {wrong.text}." in status
+    assert mark(page, kind, wrong.key).startswith("✗ Not right")
+    assert box(page, kind, wrong.key).get_attribute("aria-invalid") == "true"
+
+
+def test_the_tolerance_is_the_stated_one(opened):
+    page = opened("logistic-step")
+    for item in asked("logistic-step"):
+        field = box(page, "logistic-step", item.key)
+        field.fill(repr(item.value + 0.9 * item.tolerance))
+        check(page, "logistic-step")
+        assert mark(page, "logistic-step", item.key) == "✓ Right.", item
+        field.fill(repr(item.value - 1.1 * item.tolerance))
+        check(page, "logistic-step")
+        assert mark(page, "logistic-step", item.key).startswith("✗"), item
+
+
+def test_a_comma_and_a_true_minus_sign_are_read_as_a_number(opened):
+    page = opened("backprop")
+    item = next(i for i in asked("backprop") if i.value < 0 and i.value != int(i.value))
+    field = box(page, "backprop", item.key)
+    field.fill(typed(item.value, item.tolerance).replace(".", ",").replace("-", "\u2212"))
+    check(page, "backprop")
+    assert mark(page, "backprop", item.key) == "✓ Right."
+
+
+def test_a_count_may_have_thousands_separators(opened, site_url):
+    seed = next(s for s in SITE_SEEDS if asked("param-count", s)[0].value >= 1000)
+    page = opened("param-count")
+    (item,) = asked("param-count", seed)
+    for text in (f"{round(item.value):,}", f"{round(item.value):,}".replace(",", " ")):
+        box(page, "param-count", item.key, seed).fill(text)
+        assert check(page, "param-count", seed) == all_right(1), text
+    box(page, "param-count", item.key, seed).fill(str(round(item.value) + 1))
+    assert check(page, "param-count", seed).startswith("✗")
+    assert "exact" in mark(page, "param-count", item.key, seed)
+
+
+def test_text_that_is_not_a_number_is_told_so(opened):
+    page = opened("conv-shape")
+    item = asked("conv-shape")[0]
+    box(page, "conv-shape", item.key).fill("fifteen")
+    check(page, "conv-shape")
+    assert mark(page, "conv-shape", item.key).startswith("✗ Not a number")
+
+
+def test_empty_boxes_are_counted_not_marked_wrong(opened):
+    page = opened("conv-forward")
+    items = asked("conv-forward")
+    assert check(page, "conv-forward") == (
+        "No answers yet: type a number in each box, then press Check."
+    )
+    box(page, "conv-forward", items[0].key).fill(typed(items[0].value, items[0].tolerance))
+    status = check(page, "conv-forward")
+    assert f"{len(items) - 1} boxes are still empty" in status
+    assert mark(page, "conv-forward", items[1].key) == "No answer yet."
+
+
+def test_changing_an_answer_after_check_asks_to_check_again(opened):
+    page = opened("conv-backward")
+    item = asked("conv-backward")[0]
+    box(page, "conv-backward", item.key).fill(typed(item.value, item.tolerance))
+    check(page, "conv-backward")
+    box(page, "conv-backward", item.key).fill("1234")
+    status = form(page, "conv-backward").locator("[data-practice-score]").inner_text()
+    assert "press Check to check again" in status
+    assert mark(page, "conv-backward", item.key) == ""
+
+
+def test_clear_empties_every_box(opened):
+    page = opened("backprop")
+    for item in asked("backprop"):
+        box(page, "backprop", item.key).fill("1")
+    check(page, "backprop")
+    form(page, "backprop").locator("[data-practice-clear]").click()
+    values = (
+        form(page, "backprop")
+        .locator("input[data-answer]")
+        .evaluate_all("(boxes) => boxes.map((b) => b.value + b.getAttribute('aria-invalid'))")
+    )
+    assert set(values) == {"null"}
+    assert "Cleared" in form(page, "backprop").locator("[data-practice-score]").inner_text()
+
+
+def test_nothing_is_stored_in_the_browser(opened):
+    page = opened("conv-shape")
+    before = page.evaluate("Object.keys(localStorage)")
+    item = asked("conv-shape")[0]
+    box(page, "conv-shape", item.key).fill(typed(item.value, item.tolerance))
+    check(page, "conv-shape")
+    assert page.evaluate("Object.keys(localStorage)") == before
+
+
+# --- keyboard, phone, palettes -------------------------------------------------------------
+
+
+def test_keyboard_alone_fills_and_checks_a_variant(opened):
+    page = opened("conv-shape")
+    items = asked("conv-shape")
+    box(page, "conv-shape", items[0].key).focus()
+    for n, item in enumerate(items):
+        assert (
+            page.evaluate("document.activeElement.id") == f"{slug('conv-shape', SEED)}-{item.key}"
+        )
+        page.keyboard.type(typed(item.value, item.tolerance))
+        if n < len(items) - 1:
+            page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # Enter in a box checks the form
+    status = form(page, "conv-shape").locator("[data-practice-score]")
+    assert status.inner_text() == all_right(len(items))
+    form(page, "conv-shape").locator("[data-practice-clear]").focus()
+    page.keyboard.press("Shift+Tab")  # back to Check, then activate it with the space bar
+    assert page.evaluate("document.activeElement.hasAttribute('data-practice-check')")
+    page.keyboard.press(" ")
+    assert status.inner_text() == all_right(len(items))
+
+
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_boxes_fit_and_can_be_tapped_on_a_phone(browser, site_url, kind):
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(url(site_url, kind))
+        items = asked(kind)
+        for item in items:
+            box(page, kind, item.key).fill(typed(item.value, item.tolerance))
+        assert check(page, kind) == all_right(len(items))
+        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        targets = (
+            form(page, kind)
+            .locator("input, button")
+            .evaluate_all(
+                "(els) => els.map((e) => { const r = e.getBoundingClientRect();"
+                " return [e.id || e.textContent, r.left, r.right, r.height]; })"
+            )
+        )
+    finally:
+        context.close()
+    assert width <= PHONE_WIDTH
+    for name, left, right, height in targets:
+        assert left >= 0, (name, left)
+        assert right <= PHONE_WIDTH, (name, right)
+        assert height >= MIN_TARGET_PX, (name, height)
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_right_and_wrong_are_readable_in_both_palettes(opened, palette):
+    page = opened("backprop")
+    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{PALETTES[palette]}')")
+    right, wrong, *_ = asked("backprop")
+    box(page, "backprop", right.key).fill(typed(right.value, right.tolerance))
+    box(page, "backprop", wrong.key).fill(typed(wrong.value + 1, wrong.tolerance))
+    check(page, "backprop")
+    for key in (right.key, wrong.key):
+        colour, background = page.evaluate(
+            """(id) => { const e = document.getElementById(id);
+               let b = e; let bg = 'rgba(0, 0, 0, 0)';
+               while (b && /rgba\\(.*, 0\\)|transparent/.test(bg)) {
+                 bg = getComputedStyle(b).backgroundColor; b = b.parentElement; }
+               return [getComputedStyle(e).color, bg]; }""",
+            f"{slug('backprop', SEED)}-{key}-mark",
+        )
+        assert contrast(over(colour, background), background) >= TEXT_CONTRAST, (key, colour)

@@ -1,0 +1,171 @@
+"""`python -m snippets practice`: Markdown or JSON for a seed or the exam, one-line errors.
+
+Most tests call `snippets.__main__.main` in-process (fast); a few run the real command in a
+subprocess, to show that the module entry point works and that the output does not depend on
+the process (hash seed, environment).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from snippets import exam
+from snippets.__main__ import main
+from snippets.practice import registry, schema
+from snippets.practice.cli import USAGE_ERROR
+from snippets.practice.seeds import SEED_LIMIT
+from tests.conftest import ROOT
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """Exit status, stdout and stderr of `python -m snippets ARGV`, run in-process."""
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:  # argparse's own errors
+        status = exit_.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def command(*argv: str, hash_seed: str = "0") -> subprocess.CompletedProcess:
+    env = os.environ | {"PYTHONHASHSEED": hash_seed}
+    return subprocess.run(
+        [sys.executable, "-m", "snippets", *argv],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_seed_prints_the_problem_and_its_worked_solution_as_markdown(capsys, kind):
+    status, out, err = run(capsys, "practice", kind, "--seed", "12")
+    assert status == 0
+    assert err == ""
+    title = registry.kind(kind).title
+    assert out.startswith(f"# Practice: {title} (seed 12)\n")
+    assert "## Worked solution" in out
+    assert '??? success "Solution' in out
+    answers = out.split("## Answers")[1]
+    for item in registry.kind(kind).asked(registry.problem(kind, 12)):
+        assert f"- {item.text} = " in answers
+
+
+def test_markdown_shows_figures_as_text_and_no_source_code(capsys):
+    _, out, _ = run(capsys, "practice", "backprop", "--seed", "3")
+    assert "<svg" not in out
+    assert "<figure" not in out
+    assert "*Figure: The network" in out
+    assert "Computed by" not in out
+    assert "def forward" not in out
+
+
+def test_exam_prints_the_exams_own_instance(capsys):
+    status, out, _ = run(capsys, "practice", "conv-shape", "--exam")
+    assert status == 0
+    assert out.startswith("# Practice: Convolution shape (the mock exam's own instance)")
+    h, w, c = exam.PUBLISHED_CONV_SHAPE
+    assert f"- output height = {h}\n- output width = {w}\n- output channels = {c}" in out
+
+
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_json_flag_prints_the_documented_object(capsys, kind):
+    status, out, err = run(capsys, "practice", kind, "--seed", "12", "--json")
+    assert status == 0
+    assert err == ""
+    record = json.loads(out)
+    schema.validate(record)
+    assert record == schema.record(kind, 12)
+
+
+def test_exam_json_has_a_null_seed_and_the_exams_numbers(capsys):
+    _, out, _ = run(capsys, "practice", "backprop", "--exam", "--json")
+    record = json.loads(out)
+    assert record["seed"] is None
+    assert record["problem"]["weights"] == dict(exam.BACKPROP.weights)
+    assert record["answer"]["loss"] == exam.PUBLISHED_BACKPROP.loss
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("conv-shape", "--seed", "99"), ("logistic-step", "--seed", "99", "--json")],
+)
+def test_the_same_seed_prints_the_same_text_in_another_process(argv):
+    first = command("practice", *argv, hash_seed="1")
+    second = command("practice", *argv, hash_seed="2")
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert "99" in first.stdout.splitlines()[0] + first.stdout
+
+
+def test_module_entry_point_prints_json():
+    result = command("practice", "param-count", "--exam", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["answer"]["params"] == exam.PUBLISHED_FIRST_CONV_PARAMS
+
+
+def test_the_largest_seed_is_valid(capsys):
+    status, out, _ = run(capsys, "practice", "conv-shape", "--seed", str(SEED_LIMIT - 1), "--json")
+    assert status == 0
+    assert json.loads(out)["seed"] == SEED_LIMIT - 1
+
+
+# --- errors: one line, non-zero, the valid choices named ----------------------------------------
+
+
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_unknown_kind_exits_non_zero_listing_the_kinds(capsys):
+    status, out, err = run(capsys, "practice", "conv-sideways", "--seed", "1")
+    assert status == USAGE_ERROR
+    assert out == ""
+    line = one_line_error(err)
+    assert "'conv-sideways'" in line
+    assert all(name in line for name in registry.NAMES)
+
+
+@pytest.mark.parametrize("seed", ["-1", "1.5", "abc", "", str(SEED_LIMIT), "1e3", "+5"])
+def test_bad_seed_exits_non_zero_naming_the_valid_range(capsys, seed):
+    status, out, err = run(capsys, "practice", "backprop", f"--seed={seed}")
+    assert status == USAGE_ERROR
+    assert out == ""
+    line = one_line_error(err)
+    assert f"from 0 to {SEED_LIMIT - 1}" in line
+    assert repr(seed) in line
+
+
+def test_neither_seed_nor_exam_exits_non_zero_naming_both(capsys):
+    status, _, err = run(capsys, "practice", "backprop")
+    assert status == USAGE_ERROR
+    line = one_line_error(err)
+    assert "--seed" in line
+    assert "--exam" in line
+
+
+def test_seed_and_exam_together_exit_non_zero(capsys):
+    status, _, err = run(capsys, "practice", "backprop", "--seed", "1", "--exam")
+    assert status == USAGE_ERROR
+    assert "not allowed with" in one_line_error(err)
+
+
+def test_unknown_command_exits_non_zero_listing_the_commands(capsys):
+    status, _, err = run(capsys, "drill")
+    assert status == USAGE_ERROR
+    assert "'practice'" in one_line_error(err)
+
+
+def test_bad_kind_from_the_real_command_is_one_line_on_stderr():
+    result = command("practice", "nope", "--exam")
+    assert result.returncode == USAGE_ERROR
+    assert result.stdout == ""
+    assert "logistic-step" in one_line_error(result.stderr)
