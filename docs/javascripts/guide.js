@@ -280,7 +280,22 @@
 
   // --- start, on every page (mkdocs-material's document$ also fires on instant loading) ---
 
+  // --- accessibility of the theme and of wide formulas ---
+
+  // A formula or table wider than the column scrolls; a keyboard reaches it only if focusable.
+  function markScrollable(root) {
+    all(root, ".katex-display, .md-typeset__scrollwrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+    });
+  }
+
+  function nameSearchDialog() {
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+  }
+
   function init() {
+    nameSearchDialog();
     var on = load(TEST_MODE_KEY) === "on";
     document.documentElement.classList.toggle(TEST_MODE_CLASS, on);
     var content = document.querySelector("article.md-content__inner") || document.body;
@@ -291,7 +306,20 @@
     if (solutions.length || quizzes.length) setupToolbar(content);
     applyTestMode(on);
     updateTotal();
+    markScrollable(content);
   }
+
+  // Opening a solution can reveal wide formulas; a narrower window can make more of them wide.
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      if (event.target.open) markScrollable(event.target);
+    },
+    true
+  );
+  window.addEventListener("resize", function () {
+    markScrollable(document.querySelector("article.md-content__inner") || document.body);
+  });
 
   // Another tab switched test mode: follow it.
   window.addEventListener("storage", function (event) {
