@@ -4,25 +4,18 @@
 
 --open expands every collapsible solution; --dark switches to the dark palette; --width sets
 the viewport width in CSS pixels (390 for a phone). Uses the Chromium at $CHROMIUM or
-/usr/bin/chromium (Debian's package), never a downloaded browser.
+/usr/bin/chromium (Debian's package), never a downloaded browser. Run it from the
+repository root (it shares the browser settings of tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.conftest import CHROMIUM_ARGS, chromium_executable
 
 
 def main() -> None:
@@ -33,7 +26,9 @@ def main() -> None:
     parser.add_argument("--open", action="store_true")
     parser.add_argument("--width", type=int, default=1280)
     args = parser.parse_args()
-    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    executable = chromium_executable()
+    if executable is None:
+        raise SystemExit("no Chromium at $CHROMIUM or /usr/bin/chromium (apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         page = browser.new_page(
