@@ -86,16 +86,25 @@ def test_settings_come_before_their_first_question():
         assert before.rstrip().endswith(setting().rstrip())
 
 
-def test_fallbacks_are_the_questions_without_a_statement_function():
+def test_fallbacks_are_the_questions_without_a_statement_function_or_prose():
     fallbacks = sheet.fallbacks()
     for part in exam.PARTS[1:]:
         for q in part.questions:
-            assert ((part.number, q.label) in fallbacks) != (
-                (part.number, q.label) in sheet.STATEMENTS
+            stated = (part.number, q.label) in sheet.STATEMENTS or sheet.page_prose(
+                part.number, q.label
             )
-    for part, label in fallbacks:
-        assert sheet.statement(part, label) in prose()
-        assert sheet.topic(part, label) in sheet.statement(part, label)
+            assert ((part.number, q.label) in fallbacks) != bool(stated)
+
+
+def test_prose_statements_are_taken_from_the_chapter_pages():
+    prose = sheet.statement(5, "2 (b)")
+    assert "Find" in prose
+    assert "```" not in prose
+    assert prose in (sheet.DOCS / exam.part(5).page).read_text()
+
+
+def test_every_question_has_a_statement():
+    assert sheet.fallbacks() == []
 
 
 def test_topic_keeps_capitals_and_capitalises_the_first_letter():

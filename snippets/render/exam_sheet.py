@@ -1,14 +1,16 @@
 """The mock exam as a printable sheet for a timed attempt: the questions only, no solutions.
 
-Every statement comes from the function that prints it in its chapter, so the sheet and
-the chapters say the same thing. A question whose statement is still typed as prose in its
-chapter page (no render function yet) appears with its topic and points, and is listed by
-`fallbacks()`.
+Every statement comes from where its chapter says it: the function that prints it, or, for
+a question without numbers, the prose that follows its heading on the chapter's page. So the
+sheet and the chapters say the same thing. A question found in neither appears with its
+topic and points, and is listed by `fallbacks()`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 from snippets import exam
 from snippets.exam import MultipleChoice, Part
@@ -16,6 +18,7 @@ from snippets.render import architectures, backprop, conv, logistic, short_quest
 from snippets.render import markdown as md
 
 Block = Callable[[], str]
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 # Shown before a question, as in its chapter: the setting that the following questions share.
 SETTINGS: dict[tuple[int, str], Block] = {
@@ -73,16 +76,33 @@ def statement(part: int, label: str) -> str:
         return multiple_choice_statement(_multiple_choice(label))
     if (part, label) in STATEMENTS:
         return STATEMENTS[part, label]()
+    prose = page_prose(part, label)
+    if prose:
+        return prose
     return f"*{topic(part, label)}* (the full statement is on the chapter's page)."
 
 
+def page_prose(part: int, label: str) -> str:
+    """The prose that follows the question's heading block on its chapter page, if any."""
+    text = (DOCS / exam.part(part).page).read_text(encoding="utf-8")
+    call = re.escape(f'heading({part}, "{label}"')
+    match = re.search(
+        rf"^```python[^\n]*\n(?:(?!^```).)*?{call}.*?^```\n(.*?)(?=^```|^#)",
+        text,
+        re.MULTILINE | re.DOTALL,
+    )
+    return match.group(1).strip() if match else ""
+
+
 def fallbacks() -> list[tuple[int, str]]:
-    """The questions shown by topic only: their chapters type the statement as prose."""
+    """The questions shown by topic only: no statement function and no prose on the page."""
     return [
         (part.number, q.label)
         for part in exam.PARTS
         for q in part.questions
-        if part.number != 1 and (part.number, q.label) not in STATEMENTS
+        if part.number != 1
+        and (part.number, q.label) not in STATEMENTS
+        and not page_prose(part.number, q.label)
     ]
 
 
