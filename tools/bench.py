@@ -96,8 +96,8 @@ def page_weights(site: Path) -> list[tuple[str, dict[str, int]]]:
     results = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        for page_path in sorted(site.glob("*.html")):
-            if page_path.name == "404.html":
+        for page_path in sorted(site.rglob("*.html")):
+            if page_path.name == "404.html" or "assets" in page_path.parts:
                 continue
             context = browser.new_context()  # empty cache: every byte counted
             page = context.new_page()
@@ -116,9 +116,10 @@ def page_weights(site: Path) -> list[tuple[str, dict[str, int]]]:
                 sizes["raw"] = sizes.get("raw", 0) + (len(body) if kind != "search index" else 0)
 
             page.on("response", record)
-            page.goto(base + page_path.name, wait_until="networkidle")
+            path = page_path.relative_to(site).as_posix()
+            page.goto(base + path, wait_until="networkidle")
             context.close()
-            results.append((page_path.name, sizes))
+            results.append((path, sizes))
         browser.close()
     server.shutdown()
     return results
@@ -213,7 +214,8 @@ def main() -> None:
             cells = " | ".join(_kb(sizes.get(k, 0)) for k in kinds)
             verdict = _verdict(total < PAGE_BUDGET, "< 300 KB")
             lines.append(
-                f"| {name} | {cells} | {_kb(total)} | {verdict} | {_kb(sizes.get('search index', 0))} |"
+                f"| {name} | {cells} | {_kb(total)} | {verdict} | {_kb(sizes.get('raw', 0))} "
+                f"| {_kb(sizes.get('search index', 0))} |"
             )
     else:
         lines.append(
