@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from snippets import conv, exam
 from snippets.exam import ConvProblem
+from snippets.practice import conv_forward
 from snippets.practice.asked import EXACT_TOLERANCE, Asked
 from snippets.practice.conv_forward import cells, draw_layer, matrix
 from snippets.practice.seeds import attempts
@@ -51,13 +52,9 @@ def exam_problem() -> ConvProblem:
 
 
 def problem_data(problem: ConvProblem) -> dict[str, object]:
-    """The JSON "problem": input, kernel, stride, padding and grad_output (2-D lists)."""
-    return {
-        "input": [list(row) for row in problem.input],
-        "kernel": [list(row) for row in problem.kernel],
-        "stride": problem.stride,
-        "padding": problem.padding,
-        "grad_output": [list(row) for row in problem.grad_output],
+    """The JSON "problem": conv-forward's keys plus grad_output (a 2-D list)."""
+    return conv_forward.problem_data(problem) | {
+        "grad_output": [list(row) for row in problem.grad_output]
     }
 
 
