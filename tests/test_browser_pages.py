@@ -258,6 +258,11 @@ FIGURES = """() => {
     select(figure);
     const box = figure.getBoundingClientRect();
     const isImg = figure.tagName.toLowerCase() === 'img';
+    // The room the column gives a figure: its container's content box, at most 42rem.
+    const holder = (figure.closest('figure') || figure).parentElement;
+    const style = getComputedStyle(holder);
+    const room = holder.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
     const label = isImg ? figure.getAttribute('alt') : figure.getAttribute('aria-label');
     return {
       what: isImg ? `img ${figure.getAttribute('src')}` : `svg #${figure.id}`,
@@ -267,6 +272,7 @@ FIGURES = """() => {
       visible: figure.checkVisibility(),
       width: box.width,
       height: box.height,
+      room: Math.min(room, 42 * rem),
     };
   });
 }"""
@@ -281,6 +287,9 @@ def test_every_figure_has_a_text_alternative_and_is_visible(screen, name):
         )
         shown = figure["visible"] and min(figure["width"], figure["height"]) > 0
         assert shown, f"{name}: {figure['what']} is not visible ({figure})"
+        # An <svg> sized by its content alone falls back to 300 px: unreadable labels.
+        fills = figure["isImg"] or figure["width"] >= 0.95 * figure["room"]
+        assert fills, f"{name}: {figure['what']} does not take the column's width ({figure})"
 
 
 # --- accessibility -------------------------------------------------------------------------

@@ -40,7 +40,10 @@ from snippets.practice.asked import EXACT_TOLERANCE, Asked
 from snippets.practice.logistic_step import PLOT_TOLERANCE, plot_reading
 from snippets.practice.param_count import ParamCountProblem, params
 from snippets.practice.seeds import SEED_LIMIT, Draw, check_seed
+from snippets.render import architectures as architectures_render
+from snippets.render import conv as conv_render
 from snippets.render import practice as render
+from snippets.render.conv_figures import position_name
 
 # --- strategies (to move into tests/strategies.py) ---
 # Every valid seed of a practice problem.
@@ -674,11 +677,6 @@ def test_retitled_names_the_sub_question():
         render.retitled("text\n", "a")
 
 
-def test_without_points_drops_only_the_points_list():
-    block = "    A.\n\n    **Points.**\n\n    - 1 point: x\n    - 1 point: y\n\n    B.\n"
-    assert render.without_points(block) == "    A.\n\n    B.\n"
-
-
 def test_terminal_markdown_has_problem_solution_and_answers_but_no_svg():
     text = render.terminal_markdown("conv-backward", 5)
     assert text.startswith("# Practice: Convolution backward (seed 5)")
@@ -692,17 +690,144 @@ def test_terminal_markdown_has_problem_solution_and_answers_but_no_svg():
 
 def test_param_count_solution_shows_the_product():
     problem = ParamCountProblem("fc", in_features=784, out_features=10)
-    text = render.param_count_solution(problem)
+    text = architectures_render.params_solution(param_count.layer_row(problem))
     assert r"784 \cdot 10 + 10 = 7{,}840 + 10 = 7{,}850" in text
+    assert "The published answer" not in text
 
 
-def test_conv_solutions_leave_out_zero_products():
-    problem = conv_forward.generate(2)
-    text = render.conv_forward_solution(problem, "t")
-    zero_product = re.compile(r"(?<![\d.])0 \\cdot|\\cdot \(?0(?![\d.])")
-    assert not zero_product.search(text)
-    gradient = render.conv_gradient_solution(conv_backward.generate(2), "t")
-    assert r"\nabla X =" in gradient
+# --- worked solutions: the chapter's renderer, checked line by line ---
+
+CHAPTER_RENDERERS = {
+    "conv-forward": conv_render.forward_solution,
+    "conv-backward": conv_render.gradient_solution,
+    "conv-shape": conv_render.conv_shape_solution,
+    "param-count": lambda problem: architectures_render.params_solution(
+        param_count.layer_row(problem)
+    ),
+}
+EXAM_BLOCKS = {  # what the chapters print for the exam's instance
+    "conv-forward": conv_render.exam_forward_solution,
+    "conv-backward": conv_render.exam_gradient_solution,
+    "conv-shape": conv_render.exam_conv_shape_solution,
+    "param-count": architectures_render.first_layer_solution,
+}
+
+
+def without_ids(text: str) -> str:
+    return re.sub(r'(id="|url\(#|href="#)practice-[a-z-]+-(\d+|exam)-', r"\1", text)
+
+
+@pytest.mark.parametrize("kind", sorted(EXAM_BLOCKS))
+def test_exam_instance_is_the_chapters_solution(kind):
+    # Byte for byte what the chapter shows, apart from the variant's id prefix.
+    assert without_ids(render.solution(kind, None)) == EXAM_BLOCKS[kind]()
+
+
+@given(seed=seeds, kind=st.sampled_from(sorted(CHAPTER_RENDERERS)))
+def test_variant_solution_comes_from_the_chapter_renderer(seed, kind):
+    problem = registry.problem(kind, seed)
+    assert without_ids(render.solution(kind, seed)) == CHAPTER_RENDERERS[kind](problem)
+
+
+def test_exams_points_list_only_with_the_exams_numbers():
+    assert "**Points.**" in conv_render.conv_shape_solution(exam.CONV_SHAPE)
+    assert "**Points.**" not in conv_render.conv_shape_solution(conv_shape.generate(1))
+
+
+def tex_value(tex: str) -> Fraction:
+    """A worked sum as the page writes it, evaluated in exact arithmetic."""
+    python = re.sub(r"\\tfrac\{(\d+)\}\{(\d+)\}", r"Fraction(\1, \2)", tex)
+    python = python.replace(r"\cdot", "*")
+    assert re.fullmatch(r"[\d\s()+*,\-Fraction]*", python), tex
+    return Fraction(eval(python, {"Fraction": Fraction}))  # digits, signs, Fraction only
+
+
+def worked_lines(text: str, symbol: str) -> list[tuple[int, int, list[str]]]:
+    """Each aligned line `symbol_{i,j} &= step = step ...` of a solution, split at '='."""
+    pattern = re.compile(rf"{re.escape(symbol)}_\{{(\d+),(\d+)\}} &= (.*?)(?: \\\\)?$", re.M)
+    return [(int(i), int(j), chain.split(" = ")) for i, j, chain in pattern.findall(text)]
+
+
+def term_count(step: str) -> int:
+    """Terms of a worked sum: products, or the summands of a factored-out weight."""
+    factored = re.fullmatch(r"\\tfrac\{1\}\{\d+\} \\cdot \((.*)\)", step)
+    if factored:
+        return factored.group(1).count(" + ") + 1
+    return 0 if step == "0" else step.count(r"\cdot")
+
+
+def inside(problem, r: int, c: int) -> bool:
+    """Whether padded cell (r, c) is an input value, not a zero of the padding."""
+    n, p = len(problem.input), problem.padding
+    return p <= r < p + n and p <= c < p + len(problem.input[0])
+
+
+@given(seed=st.one_of(st.none(), seeds))
+def test_conv_forward_worked_sums_add_up(seed):
+    problem = registry.problem("conv-forward", seed)
+    s, f = problem.stride, len(problem.kernel)
+    z = naive_conv(problem.input, problem.kernel, s, problem.padding)
+    lines = worked_lines(render.solution("conv-forward", seed), "Z")
+    assert [(i, j) for i, j, _ in lines] == list(problem.asked_output)
+    for i, j, steps in lines:
+        for step in steps:
+            assert float(tex_value(step)) == pytest.approx(z[i][j], abs=EXACT_ATOL)
+        window = [(s * i + a, s * j + b) for a in range(f) for b in range(f)]
+        assert term_count(steps[0]) == sum(inside(problem, r, c) for r, c in window)
+
+
+@given(seed=st.one_of(st.none(), seeds))
+def test_conv_gradient_worked_sums_add_up(seed):
+    problem = registry.problem("conv-backward", seed)
+    s, g = problem.stride, problem.grad_output
+    grad_kernel = conv_backward_witness(problem)["grad_kernel"]
+    text = render.solution("conv-backward", seed)
+    lines = worked_lines(text, r"\nabla W")
+    assert [(a, b) for a, b, _ in lines] == list(problem.asked_grad_kernel)
+    zero_outputs = set()
+    for a, b, steps in lines:
+        for step in steps:
+            assert float(tex_value(step)) == pytest.approx(grad_kernel[a][b], abs=EXACT_ATOL)
+        met = [
+            (i, j) for i in range(len(g)) for j in range(len(g[0]))
+            if inside(problem, s * i + a, s * j + b)
+        ]  # fmt: skip
+        assert term_count(steps[0]) == len(met)
+        zero_outputs |= {(i, j) for i, j in met if g[i][j] == 0}
+    # The sentence on zero upstream gradients names exactly those outputs.
+    sentence = re.search(r"The inputs? met in the windows? of (.*?) adds? nothing", text)
+    assert (sentence is not None) == bool(zero_outputs)
+    if zero_outputs:
+        shape = (len(g), len(g[0]))
+        names = (
+            [position_name(cell, shape) for cell in zero_outputs]
+            if shape == (3, 3)
+            else [f"$({i}, {j})$" for i, j in zero_outputs]
+        )
+        assert all(name in sentence.group(1) for name in names)
+        assert sentence.group(1).count(",") + sentence.group(1).count(" and ") >= (
+            len(zero_outputs) - 1
+        )
+
+
+def test_provenance_once_keeps_the_first_of_each_block():
+    block = '    ??? abstract "Computed by"\n\n        `f` in `m.py`\n'
+    other = '    ??? abstract "Computed by"\n\n        `g` in `m.py`\n'
+    text = f"A\n\n{block}\nB\n\n{block}\nC\n\n{other}\nD"
+    once = render.provenance_once(text)
+    assert once.count("`f`") == 1
+    assert once.count("`g`") == 1
+    assert [line for line in once.split("\n") if line.strip() in "ABCD" and line.strip()] == [
+        "A", "B", "C", "D"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_practice_page_shows_each_provenance_once(kind):
+    text = render.variants(kind)
+    blocks = text.count('??? abstract "Computed by"')
+    first = text.split("## Variant 2")[0]
+    assert blocks == first.count('??? abstract "Computed by"') >= 1
 
 
 @pytest.mark.parametrize("kind", registry.NAMES)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import re
+import xml.etree.ElementTree as ET
 
+import matplotlib as mpl
 import pytest
 from matplotlib.figure import Figure
 
-from snippets import exam
+from snippets import backprop, exam
 from snippets.logistic import descent_step
 from snippets.render import palette
+from snippets.render.backprop_figures import forward_figure
 from snippets.render.latex import num, signed
 from snippets.render.logistic import sigmoid_plot
 from snippets.render.markdown import checking_tests, provenance, solution
@@ -51,6 +55,63 @@ def test_svg_ids_are_prefixed_with_the_figure_name():
     assert all(i == "line" or i.startswith("line-") for i in ids)
     for ref in re.findall(r"url\(#([^)]+)\)", svg):
         assert ref in ids
+
+
+DRAWN = {"path", "text", "use", "rect", "circle", "ellipse", "line", "polyline", "polygon"}
+
+
+def drawn_elements(svg: str) -> list[tuple[str, str, frozenset[str], str]]:
+    """Every drawn element in order: tag, text, declarations (inline or by class), rotation."""
+    root = ET.fromstring(svg)
+    sheet = "".join(e.text or "" for e in root.iter() if e.tag.endswith("style"))
+    rules = dict(re.findall(r"\.([\w-]+)\{([^}]*)\}", sheet))
+    out = []
+    for element in root.iter():
+        tag = element.tag.split("}")[-1]
+        style = element.get("style") or rules.get(element.get("class", ""), "")
+        declarations = {d.strip() for d in style.split(";") if d.strip()}
+        if tag not in DRAWN or declarations == {"fill: none", "opacity: 0"}:
+            continue  # matplotlib's invisible background
+        declarations = {d for d in declarations if not d.startswith("font-family")}
+        transform = element.get("transform", "")
+        if re.fullmatch(r"rotate\(-?0 [^)]*\)", transform):
+            transform = ""  # a rotation by 0 degrees
+        # Coordinates to 1/10 of a point, as figure_svg keeps them.
+        transform = re.sub(
+            r"-?\d+\.\d+", lambda m: f"{float(m.group(0)):.1f}".rstrip("0").rstrip("."), transform
+        )
+        out.append((tag, (element.text or "").strip(), frozenset(declarations), transform))
+    return out
+
+
+def labelled_figure() -> Figure:
+    fig = small_figure(palette.SERIES[0])
+    fig.axes[0].set_ylabel("p", color=palette.INK)  # rotated text
+    return fig
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: forward_figure(backprop.solve(exam.BACKPROP)), labelled_figure]
+)
+def test_slimmed_svg_draws_every_element_with_its_style(make):
+    # The witness: matplotlib's own SVG, colours mapped by the palette's table.
+    fig = make()
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg")
+    raw = re.sub(
+        r"#[0-9a-fA-F]{6}\b",
+        lambda m: "transparent" if m.group(0) == "#ffffff" else palette.CSS_VARIABLES[m.group(0)],
+        buffer.getvalue(),
+    )
+    slim = figure_svg(fig, name="slim", alt="network").split("\n")[1]
+    assert drawn_elements(slim) == drawn_elements(raw)
+    assert len(slim) < 0.75 * len(raw)
+    assert "font-family" not in slim
+    assert "<style>.guide-figure *{" in slim  # matplotlib's `*` rule stays in the figure
+    used = set(re.findall(r'\bid="([^"]+)"', slim)) - {"slim"}
+    referenced = re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', slim)
+    assert used == {a or b for a, b in referenced}  # only referenced ids remain
 
 
 @pytest.mark.parametrize(("name", "alt"), [("Bad Name", "x"), ("ok", "  ")])

@@ -19,6 +19,8 @@ from markdown.postprocessors import Postprocessor
 # pykatex 0.1.1 embeds this KaTeX release; the stylesheet and fonts must match it.
 KATEX_VERSION = "0.16.22"
 
+# KaTeX's MathML repeats the TeX source as an annotation; no reader or script here uses it.
+_ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">.*?</annotation>', re.S)
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 
@@ -30,12 +32,13 @@ class MathError(ValueError):
 def render(tex: str, display: bool) -> str:
     """KaTeX HTML (with MathML for screen readers) for one formula."""
     try:
-        return pykatex.renderToString(
+        rendered = pykatex.renderToString(
             tex, displayMode=display, throwOnError=True, strict=pykatex.STRICT_IGNORE
         )
     except pykatex.ParseError as error:
         snippet = " ".join(tex.split())
         raise MathError(f"KaTeX cannot render ${snippet}$: {error}") from None
+    return _ANNOTATION.sub("", rendered)
 
 
 class KatexPostprocessor(Postprocessor):

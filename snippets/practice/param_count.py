@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from snippets import exam
-from snippets.architectures import Conv, Dense, layer_shape
+from snippets.architectures import Conv, Dense, LayerShape, layer_shape
 from snippets.practice.asked import Asked
 from snippets.practice.seeds import Draw
 
@@ -65,13 +65,17 @@ class ParamCountProblem:
         return {name: getattr(self, name) for name in names}
 
 
-def params(problem: ParamCountProblem) -> int:
-    """Weights plus biases, from the layer's weight shapes in snippets.architectures."""
+def layer_row(problem: ParamCountProblem) -> LayerShape:
+    """The layer as a row of Part VI's shape table, on an input it fits (f × f × c, or n)."""
     if problem.layer == "conv":
         f = problem.kernel_size
-        layer = Conv("conv", f, problem.out_channels)
-        return layer_shape(layer, (f, f, problem.in_channels)).params  # f·f·c_in·c_out + c_out
-    return layer_shape(Dense("fc", problem.out_features), (problem.in_features,)).params
+        return layer_shape(Conv("conv", f, problem.out_channels), (f, f, problem.in_channels))
+    return layer_shape(Dense("fc", problem.out_features), (problem.in_features,))
+
+
+def params(problem: ParamCountProblem) -> int:
+    """Weights plus biases, f·f·c_in·c_out + c_out or n·m + m, from snippets.architectures."""
+    return layer_row(problem).params
 
 
 def generate(seed: int) -> ParamCountProblem:

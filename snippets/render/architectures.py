@@ -286,23 +286,45 @@ def output_size_solution() -> str:
 # --- (d) -----------------------------------------------------------------------------------
 
 
-def first_layer_solution() -> str:
-    """Solution of (d): f · f · c · k weights plus k biases."""
-    first = _rows()[0]
-    (f, _, c, k), _ = first.weight_shapes
-    body = (
-        f"Each of the {k} filters spans {f}{TIMES}{f} pixels across all {c} input channels "
-        "and has one bias:\n\n"
-        + display(
-            rf"{f} \cdot {f} \cdot {c} \cdot {k} + {k} = {count_tex(f * f * c * k)} + {k} "
-            rf"= {count_tex(first.params)}"
+def params_solution(row: LayerShape) -> str:
+    """Solution of (d) for any convolution or fully-connected layer: weights plus biases."""
+    if not row.weight_shapes:
+        raise ValueError(f"row must be a layer with parameters, got {row.layer.name!r}")
+    weights, (k,) = row.weight_shapes
+    if isinstance(row.layer, Conv):
+        f, _, c, _ = weights
+        why = (
+            f"Each of the {k} filters spans {f}{TIMES}{f} pixels "
+            + (f"across all {c} input channels" if c != 1 else "of the one input channel")
+            + " and has one bias:"
         )
-        + f"\n\nThe published answer is {count(exam.PUBLISHED_FIRST_CONV_PARAMS)}. The count "
-        "does not depend on the image size or the stride: the same filters slide over every "
-        "position.\n\n"
-        f"{md.provenance(layer_shape)}"
+        product = rf"{f} \cdot {f} \cdot {c} \cdot {k} + {k} = {count_tex(f * f * c * k)} + {k}"
+        after = (
+            "The count does not depend on the size of the feature map or on the stride: the "
+            "same filters slide over every position."
+        )
+    else:
+        n, _ = weights
+        why = f"Each of the {k} outputs has a weight for each of the {n} inputs and one bias:"
+        product = rf"{n} \cdot {k} + {k} = {count_tex(n * k)} + {k}"
+        after = "Every input meets every output: the count grows with the product of the sizes."
+    first = exam.FIRST_CONV
+    is_exams = isinstance(row.layer, Conv) and weights == (
+        first["kernel_size"], first["kernel_size"], first["in_channels"], first["filters"]
+    )  # fmt: skip
+    published = (
+        f" The published answer is {count(exam.PUBLISHED_FIRST_CONV_PARAMS)}." if is_exams else ""
+    )
+    body = (
+        f"{why}\n\n{display(rf'{product} = {count_tex(row.params)}')}\n\n"
+        f"{after}{published}\n\n{md.provenance(layer_shape)}"
     )
     return md.solution(body, md.question(PART, "d").points)
+
+
+def first_layer_solution() -> str:
+    """Solution of (d): f · f · c · k weights plus k biases of the first convolution."""
+    return params_solution(_rows()[0])
 
 
 # --- (e) -----------------------------------------------------------------------------------

@@ -90,14 +90,21 @@ def statement(problem: ConvProblem) -> str:
     )
 
 
+def _cell_names(cells: Sequence[Cell], shape: tuple[int, int]) -> str:
+    return ", ".join(position_name(c, shape) for c in cells)
+
+
 def forward_question_figure(problem: ConvProblem) -> str:
     """The question's figure of (a): X, W and Z with the asked cells as '?'."""
     fig = conv_forward_figure(
         problem.input, problem.kernel, problem.stride, problem.padding, problem.asked_output,
         reveal=False,
     )  # fmt: skip
-    names = ", ".join(position_name(c, (3, 3)) for c in problem.asked_output)
-    alt = f"Input X, kernel W and output Z of the convolution; the cells of Z asked for ({names}) are marked with question marks."
+    shape = conv.conv2d(problem.input, problem.kernel, problem.stride, problem.padding).shape
+    alt = (
+        "Input X, kernel W and output Z of the convolution; the cells of Z asked for "
+        f"({_cell_names(problem.asked_output, shape)}) are marked with question marks."
+    )
     return figure_svg(fig, name="conv-forward-question", alt=alt)
 
 
@@ -111,33 +118,86 @@ def gradient_question_figure(problem: ConvProblem) -> str:
     return figure_svg(fig, name="conv-gradient-question", alt=alt)
 
 
+def _in_padding(cell: Cell, problem: ConvProblem) -> bool:
+    """Whether a cell of the padded input is one of the padding's zeros."""
+    p, (h, w) = problem.padding, np.shape(problem.input)
+    return not (p <= cell[0] < p + h and p <= cell[1] < p + w)
+
+
+def _padding_sentence(problem: ConvProblem) -> str:
+    p = problem.padding
+    if p == 0:
+        return "There is no padding."
+    return (
+        f"Pad $X$ with {p} ring{'s' if p != 1 else ''} of zeros; a product with a zero of the "
+        "padding adds nothing, so the sums below leave those out."
+    )
+
+
+def _grid_name(cell: Cell, shape: tuple[int, int]) -> str:
+    """The exam's name of a cell of a 3 × 3 grid ("top middle"); other grids go by index alone."""
+    return position_name(cell, shape) if shape == (3, 3) else ""
+
+
+def _lines(rows: Sequence[tuple[str, str]]) -> str:
+    """An aligned display: one line per asked cell, named where the grid has names."""
+    body = " \\\\\n".join(rf"\text{{{name}}}: \; {tex}" if name else tex for name, tex in rows)
+    return display("\\begin{aligned}\n" + body + "\n\\end{aligned}")
+
+
 # --- (a) the forward pass ------------------------------------------------------------------
 
 
-def _forward_sum(terms: Sequence[Term]) -> str:
-    """Z[i, j] as its terms: a common weight factored out, the integer sum over its denominator."""
-    weights = {exact(t.factor) for t in terms}
-    values = [exact(t.value) for t in terms]
-    result = sum((exact(t.factor) * v for t, v in zip(terms, values, strict=True)), Fraction(0))
-    if len(weights) == 1 and (w := weights.pop()).numerator == 1:
-        total = sum(values, Fraction(0))
-        listed = " + ".join(signed(v) if k else num(v) for k, v in enumerate(values))
-        return rf"{num(w)} \cdot ({listed}) = {_over(total, w.denominator)} = {num(result)}"
+def _uniform_weight(kernel: object) -> Fraction | None:
+    """The common weight 1/n of an averaging kernel (the exam's 1/9), else None."""
+    weights = {exact(v) for v in np.asarray(kernel, dtype=float).flat}
+    if len(weights) == 1 and (w := weights.pop()).numerator == 1 and w.denominator > 1:
+        return w
+    return None
+
+
+def _products(terms: Sequence[Term]) -> str:
+    """Factor times value for each term, then the total ('0' for no term)."""
+    total = sum((exact(t.factor) * exact(t.value) for t in terms), Fraction(0))
+    if not terms:
+        return "0"
     listed = " + ".join(rf"{signed(exact(t.factor))} \cdot {signed(exact(t.value))}" for t in terms)
-    return rf"{listed} = {num(result)}"
+    return rf"{listed} = {num(total)}"
+
+
+def _forward_sum(terms: Sequence[Term], weight: Fraction | None) -> str:
+    """Z[i, j] from its terms; a common weight 1/n factored out, the sum over n."""
+    if weight is None or not terms:
+        return _products(terms)
+    values = [exact(t.value) for t in terms]
+    total = sum(values, Fraction(0))
+    listed = " + ".join(signed(v) if k else num(v) for k, v in enumerate(values))
+    return rf"{num(weight)} \cdot ({listed}) = {_over(total, weight.denominator)} = {num(total * weight)}"
 
 
 def forward_solution(problem: ConvProblem) -> str:
     """Solution of 1 (a): every asked cell's sum, the whole output and the figure."""
     x, kernel, s, p = problem.input, problem.kernel, problem.stride, problem.padding
     z = conv.conv2d(x, kernel, s, p)
-    f = len(kernel)
-    lines = []
+    f, weight = len(kernel), _uniform_weight(kernel)
+    rows = []
     for cell in problem.asked_output:
-        terms = conv.forward_terms(x, kernel, cell, s, p)
-        name = position_name(cell, z.shape)
-        lines.append(rf"\text{{{name}}}: \; Z_{{{cell[0]},{cell[1]}}} &= {_forward_sum(terms)}")
-    sums = display("\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}")
+        terms = [
+            t for t in conv.forward_terms(x, kernel, cell, s, p)
+            if not _in_padding(t.input_cell, problem)
+        ]  # fmt: skip
+        rows.append(
+            (
+                _grid_name(cell, z.shape),
+                rf"Z_{{{cell[0]},{cell[1]}}} &= {_forward_sum(terms, weight)}",
+            )
+        )
+    how = (
+        f"Every weight is ${num(weight)}$, so each cell is ${num(weight)}$ times the sum of the "
+        "inputs in its window:"
+        if weight is not None
+        else "For the asked cells, weight times input, row by row through the window:"
+    )
     fig = conv_forward_figure(x, kernel, s, p, problem.asked_output)
     alt = (
         f"The input zero-padded to {len(x) + 2 * p} × {len(x[0]) + 2 * p}, with the "
@@ -145,17 +205,16 @@ def forward_solution(problem: ConvProblem) -> str:
         "the kernel, and the output Z with the asked cells in the same styles."
     )
     body = [
-        f"Pad $X$ with {p} ring{'s' if p != 1 else ''} of zeros. Output cell $(i, j)$ (counting "
-        f"from 0 at the top left) reads the {f} × {f} window whose top left corner is padded cell "
-        f"$(s\\,i, s\\,j)$ and sums it weighted by $W$:",
+        f"{_padding_sentence(problem)} Output cell $(i, j)$ (counting from 0 at the top left) "
+        f"reads the {f} × {f} window whose top left corner is padded cell $(s\\,i, s\\,j)$ and "
+        "sums it weighted by $W$:",
         display(r"Z_{i,j} = \sum_{a,b} X^{\mathrm{pad}}_{s i + a,\; s j + b} \, W_{a,b}"),
-        "Every weight is the same, so each cell is that weight times the sum of its window "
-        "(zeros of the padding included):",
-        sums,
+        how,
+        _lines(rows),
         "The whole output, asked cells framed:",
         display(f"Z = {_matrix(z, boxed=problem.asked_output)}"),
         figure_svg(fig, name="conv-forward-solution", alt=alt),
-        _rubric("1 (a)"),
+        _rubric("1 (a)") if problem == exam.CONV else "",
         md.provenance(conv.conv2d, conv.forward_terms, conv.receptive_field),
     ]
     return md.solution("\n\n".join(b for b in body if b), md.question(PART, "1 (a)").points)
@@ -168,12 +227,6 @@ def exam_forward_solution() -> str:
 # --- (b) the kernel gradient ---------------------------------------------------------------
 
 
-def _gradient_sum(terms: Sequence[Term]) -> str:
-    listed = " + ".join(rf"{signed(exact(t.factor))} \cdot {signed(exact(t.value))}" for t in terms)
-    result = sum((exact(t.factor) * exact(t.value) for t in terms), Fraction(0))
-    return rf"{listed} = {num(result)}"
-
-
 def gradient_statement(problem: ConvProblem) -> str:
     """The upstream gradient of (b), restated."""
     return (
@@ -182,28 +235,53 @@ def gradient_statement(problem: ConvProblem) -> str:
     )
 
 
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _zero_gradient_sentence(cells: Sequence[Cell], shape: tuple[int, int]) -> str:
+    """Why the products under a zero upstream gradient are 0, naming those output cells."""
+    if not cells:
+        return ""
+    one = len(cells) == 1
+    if shape == (3, 3):  # the exam's names: "the centre output"
+        where = (
+            f"the {_listed([position_name(c, shape) for c in cells])} output{'' if one else 's'}"
+        )
+    else:
+        where = f"output{'' if one else 's'} " + _listed([f"$({i}, {j})$" for i, j in cells])
+    return (
+        f"The input{'' if one else 's'} met in the window{'' if one else 's'} of {where} "
+        f"add{'s' if one else ''} nothing, because the upstream gradient there is 0. "
+    )
+
+
 def gradient_solution(problem: ConvProblem) -> str:
-    """Solution of 1 (b): every asked cell of dW as its products, the whole dW and the figure."""
+    """Solution of 1 (b): every asked cell of dW as its products, the whole dW, then dX."""
     x, kernel, s, p = problem.input, problem.kernel, problem.stride, problem.padding
     f = len(kernel)
     grads = conv.conv2d_backward(x, kernel, problem.grad_output, s, p)
-    lines, zero_cells = [], set()
-    for cell in problem.asked_grad_kernel:
-        terms = conv.grad_kernel_terms(x, f, problem.grad_output, cell, s, p)
-        zero_cells |= {t.output_cell for t in terms if t.factor == 0}
-        name = position_name(cell, (f, f))
-        lines.append(
-            rf"\text{{{name}}}: \; \nabla W_{{{cell[0]},{cell[1]}}} &= {_gradient_sum(terms)}"
-        )
-    sums = display("\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}")
     out_shape = np.shape(problem.grad_output)
-    zeros = ", ".join(position_name(c, out_shape) for c in sorted(zero_cells))
+    rows, zero_cells = [], set()
+    for cell in problem.asked_grad_kernel:
+        terms = [
+            t for t in conv.grad_kernel_terms(x, f, problem.grad_output, cell, s, p)
+            if not _in_padding(t.input_cell, problem)
+        ]  # fmt: skip
+        zero_cells |= {t.output_cell for t in terms if t.factor == 0}
+        rows.append(
+            (
+                _grid_name(cell, (f, f)),
+                rf"\nabla W_{{{cell[0]},{cell[1]}}} &= {_products(terms)}",
+            )
+        )
     fig = grad_kernel_figure(x, f, problem.grad_output, s, p, problem.asked_grad_kernel)
     alt = (
         "The upstream gradient and the kernel gradient with the asked cells highlighted; below, "
         "for each asked kernel position, the padded input with the inputs that meet that weight "
-        "outlined, the one under a zero upstream gradient crossed out."
+        "outlined, those under a zero upstream gradient crossed out."
     )
+    padding = " (a zero of the padding adds nothing and is left out)" if p else ""
     body = [
         "Weight $W_{a,b}$ multiplies one input in every window: $X^{\\mathrm{pad}}_{s i + a,\\; "
         "s j + b}$ in the window of output $(i, j)$. By the chain rule its gradient collects "
@@ -213,14 +291,21 @@ def gradient_solution(problem: ConvProblem) -> str:
             r"\frac{\partial Z_{i,j}}{\partial W_{a,b}} = \sum_{i,j} \nabla Z_{i,j} \, "
             r"X^{\mathrm{pad}}_{s i + a,\; s j + b}"
         ),
-        "For the asked positions (each line: upstream gradient times input, one product per "
-        "output cell, row by row):",
-        sums,
-        f"The input met in the window of the {zeros} output adds nothing, because the upstream "
-        "gradient there is 0. The whole kernel gradient, asked cells framed:",
+        "For the asked positions, upstream gradient times input, one product per output cell, "
+        f"row by row{padding}:",
+        _lines(rows),
+        _zero_gradient_sentence(sorted(zero_cells), out_shape)
+        + "The whole kernel gradient, asked cells framed:",
         display(rf"\nabla W = {_matrix(grads.grad_kernel, boxed=problem.asked_grad_kernel)}"),
         figure_svg(fig, name="conv-gradient-solution", alt=alt),
-        _rubric("1 (b)"),
+        "**Beyond the question: the input gradient.** The same products, read the other way: "
+        "every output cell sends its upstream gradient back to the inputs of its window, "
+        "weighted by the kernel; what lands on the padding is dropped.",
+        display(
+            r"\nabla X^{\mathrm{pad}}_{s i + a,\; s j + b} \mathrel{+}= \nabla Z_{i,j} \, W_{a,b}"
+            rf"\qquad \nabla X = {_matrix(grads.grad_input)}"
+        ),
+        _rubric("1 (b)") if problem == exam.CONV else "",
         md.provenance(conv.conv2d_backward, conv.grad_kernel_terms, conv.kernel_position_inputs),
     ]
     return md.solution("\n\n".join(b for b in body if b), md.question(PART, "1 (b)").points)
@@ -333,7 +418,8 @@ def conv_shape_solution(problem: ConvShapeProblem) -> str:
         + f" Each filter spans all {c} input "
         f"channels and produces one output channel, so the depth is the number of filters, {k}:",
         display(r" \times ".join(str(n) for n in shape)),
-        _rubric("8", part=2),
+        # The exam's points list quotes the exam's answer: it belongs to the exam's numbers.
+        _rubric("8", part=2) if problem == exam.CONV_SHAPE else "",
         md.provenance(conv.output_size, conv.conv_output_shape),
     ]
     return md.solution("\n\n".join(b for b in body if b), md.question(2, "8").points)

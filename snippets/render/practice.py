@@ -1,13 +1,11 @@
 """Practice pages as Markdown and HTML: the problem, an answer box per asked number, the solution.
 
-Statements and worked solutions come from the chapters' own renderers wherever those take a
-problem: `render.logistic` (logistic-step), `render.backprop` (backprop), `render.conv`
-(the statement of both convolution kinds, conv-shape). Three solutions are written here,
-because the chapter's version is written around the exam's numbers: the convolution forward
-pass (the chapter's text relies on a kernel whose weights are all equal), the kernel gradient
-(its text relies on a zero in the upstream gradient) and the parameter count (the chapter's
-solves the exam's first layer only). They use the same compute functions, figures and LaTeX
-helpers as the chapter.
+Every worked solution comes from the chapter's own renderer, given the variant's problem:
+`render.logistic` (logistic-step), `render.backprop` (backprop), `render.conv` (both
+convolution kinds and conv-shape) and `render.architectures` (param-count). This module adds
+what a practice page has and a chapter has not: the question in words, the answer boxes, ids
+made unique per variant, and a "Computed by" block shown once per page instead of once per
+variant.
 
 The answer boxes are plain HTML, checked in the browser by docs/javascripts/practice.js
 against the `data-answer` and `data-tolerance` of each input: no server, no network.
@@ -16,28 +14,26 @@ against the `data-answer` and `data-tolerance` of each input: no server, no netw
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from fractions import Fraction
+import textwrap
+from collections.abc import Callable, Sequence
 from html import escape
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from snippets import conv
-from snippets.architectures import layer_shape
 from snippets.exam import ConvProblem
 from snippets.logistic import sigmoid
 from snippets.practice import registry, schema
 from snippets.practice.asked import Asked
 from snippets.practice.logistic_step import PLOT_TOLERANCE, plot_reading
-from snippets.practice.param_count import ParamCountProblem, params
+from snippets.practice.param_count import ParamCountProblem, layer_row
 from snippets.practice.seeds import SEED_LIMIT
+from snippets.render import architectures as architectures_render
 from snippets.render import backprop as backprop_render
 from snippets.render import conv as conv_render
 from snippets.render import markdown as md
 from snippets.render import palette
-from snippets.render.conv_figures import conv_forward_figure, grad_kernel_figure
-from snippets.render.latex import display, num, signed
+from snippets.render.latex import num
 from snippets.render.logistic_figures import Z_RANGE, style_axes
 from snippets.render.svg import figure_svg
 
@@ -70,21 +66,6 @@ def retitled(block: str, label: str) -> str:
     if match is None:
         raise ValueError(f"block must start with a solution title, got {first!r}")
     return f'{match.group(1)} "Solution of ({label}) · {match.group(2)}"\n{rest}'
-
-
-def _exact(value: float) -> Fraction:
-    return conv_render.exact(value)
-
-
-def _matrix(values: object, boxed: Sequence[tuple[int, int]] = ()) -> str:
-    """A bmatrix of exact entries (whole numbers or small fractions), `boxed` cells framed."""
-    rows = []
-    for i, row in enumerate(np.asarray(values, dtype=float)):
-        cells = [num(_exact(v)) for v in row]
-        rows.append(
-            " & ".join(rf"\boxed{{{c}}}" if (i, j) in boxed else c for j, c in enumerate(cells))
-        )
-    return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
 
 # --- answer boxes ----------------------------------------------------------------------------
@@ -243,7 +224,7 @@ def _backprop_solution(problem, name: str) -> str:
     return unique_ids("\n".join(blocks), name)
 
 
-# --- conv-forward ----------------------------------------------------------------------------
+# --- conv-forward, conv-backward --------------------------------------------------------------
 
 
 def _cell_names(cells: Sequence[tuple[int, int]], symbol: str) -> str:
@@ -251,132 +232,33 @@ def _cell_names(cells: Sequence[tuple[int, int]], symbol: str) -> str:
 
 
 def _conv_forward_statement(problem: ConvProblem, name: str) -> str:
-    x, k, s, p = problem.input, problem.kernel, problem.stride, problem.padding
-    fig = conv_forward_figure(x, k, s, p, problem.asked_output, reveal=False)
-    alt = (
-        "Input X, kernel W and output Z of the convolution, every value written in its cell; "
-        "the asked cells of Z show a question mark."
-    )
+    figure = unique_ids(conv_render.forward_question_figure(problem), name)
     return (
         f"{conv_render.statement(problem)}\n\n"
         f"Find {_cell_names(problem.asked_output, 'Z')}, the cells of the output marked with "
         "a question mark below (rows and columns counted from 0 at the top left).\n\n"
-        f"{figure_svg(fig, name=f'{name}-question', alt=alt)}"
+        f"{figure}"
     )
 
 
-def _sum_of_products(terms: Sequence[conv.Term]) -> str:
-    """A worked sum: factor times value for each term that is not 0, then the total."""
-    kept = [t for t in terms if t.value != 0 and t.factor != 0]
-    total = sum((_exact(t.factor) * _exact(t.value) for t in terms), Fraction(0))
-    if not kept:
-        return "0"
-    listed = " + ".join(
-        rf"{signed(_exact(t.factor))} \cdot {signed(_exact(t.value))}" for t in kept
-    )
-    return rf"{listed} = {num(total)}"
-
-
-def conv_forward_solution(problem: ConvProblem, name: str) -> str:
-    """Every asked output cell as its sum of products, the whole output and the figure."""
-    x, kernel, s, p = problem.input, problem.kernel, problem.stride, problem.padding
-    z = conv.conv2d(x, kernel, s, p)
-    f = len(kernel)
-    lines = [
-        rf"Z_{{{i},{j}}} &= {_sum_of_products(conv.forward_terms(x, kernel, (i, j), s, p))}"
-        for i, j in problem.asked_output
-    ]
-    fig = conv_forward_figure(x, kernel, s, p, problem.asked_output)
-    alt = (
-        f"The input zero-padded to {len(x) + 2 * p} × {len(x[0]) + 2 * p}, with the {f} × {f} "
-        "window of each asked output cell outlined in its own colour and line style, the "
-        "kernel, and the output Z with the asked cells in the same styles."
-    )
-    padding = (
-        "There is no padding"
-        if p == 0
-        else f"Pad $X$ with {p} ring{'s' if p != 1 else ''} of zeros"
-    )
-    body = [
-        f"{padding}. Output cell $(i, j)$ (counting from 0 at the top left) reads the "
-        f"{f} × {f} window whose top left corner is padded cell $(s\\,i, s\\,j)$ and sums "
-        "it weighted by $W$:",
-        display(r"Z_{i,j} = \sum_{a,b} X^{\mathrm{pad}}_{s i + a,\; s j + b} \, W_{a,b}"),
-        "For the asked cells, weight times input, row by row (products with a zero weight or "
-        "a zero input are left out):",
-        display("\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"),
-        "The whole output, asked cells framed:",
-        display(f"Z = {_matrix(z, boxed=problem.asked_output)}"),
-        figure_svg(fig, name=f"{name}-solution", alt=alt),
-        md.provenance(conv.conv2d, conv.forward_terms),
-    ]
-    return md.solution("\n\n".join(body), md.question(5, "1 (a)").points)
-
-
-# --- conv-backward ---------------------------------------------------------------------------
+def _conv_forward_solution(problem: ConvProblem, name: str) -> str:
+    return unique_ids(conv_render.forward_solution(problem), name)
 
 
 def _conv_backward_statement(problem: ConvProblem, name: str) -> str:
-    fig = grad_kernel_figure(
-        problem.input, len(problem.kernel), problem.grad_output, problem.stride,
-        problem.padding, problem.asked_grad_kernel, reveal=False,
-    )  # fmt: skip
-    alt = (
-        "The upstream gradient of Z and the kernel gradient, with the asked cells of the "
-        "kernel gradient marked with question marks."
-    )
+    figure = unique_ids(conv_render.gradient_question_figure(problem), name)
     cells = _cell_names(problem.asked_grad_kernel, r"\nabla W")
     return (
         f"{conv_render.statement(problem)}\n\n{conv_render.gradient_statement(problem)}\n\n"
         f"Given the input and this upstream gradient, find {cells}, the cells of the kernel "
         "gradient marked with a question mark below (rows and columns counted from 0 at the "
         "top left).\n\n"
-        f"{figure_svg(fig, name=f'{name}-question', alt=alt)}"
+        f"{figure}"
     )
 
 
-def conv_gradient_solution(problem: ConvProblem, name: str) -> str:
-    """Every asked cell of ∇W as its sum of products, the whole ∇W, then the input gradient."""
-    x, kernel, s, p = problem.input, problem.kernel, problem.stride, problem.padding
-    f = len(kernel)
-    grads = conv.conv2d_backward(x, kernel, problem.grad_output, s, p)
-    lines = [
-        rf"\nabla W_{{{a},{b}}} &= "
-        + _sum_of_products(conv.grad_kernel_terms(x, f, problem.grad_output, (a, b), s, p))
-        for a, b in problem.asked_grad_kernel
-    ]
-    fig = grad_kernel_figure(x, f, problem.grad_output, s, p, problem.asked_grad_kernel)
-    alt = (
-        "The upstream gradient and the kernel gradient with the asked cells highlighted; below, "
-        "for each asked kernel position, the padded input with the inputs that meet that weight "
-        "outlined, those under a zero upstream gradient crossed out."
-    )
-    body = [
-        "Weight $W_{a,b}$ multiplies one input in every window: "
-        "$X^{\\mathrm{pad}}_{s i + a,\\; s j + b}$ in the window of output $(i, j)$. By the "
-        "chain rule its gradient collects those inputs, each weighted by the gradient "
-        "arriving at that output:",
-        display(
-            r"\nabla W_{a,b} = \sum_{i,j} \frac{\partial L}{\partial Z_{i,j}} "
-            r"\frac{\partial Z_{i,j}}{\partial W_{a,b}} = \sum_{i,j} \nabla Z_{i,j} \, "
-            r"X^{\mathrm{pad}}_{s i + a,\; s j + b}"
-        ),
-        "For the asked positions, upstream gradient times input, one product per output cell "
-        "(products with a zero gradient or a zero input are left out):",
-        display("\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"),
-        "The whole kernel gradient, asked cells framed:",
-        display(rf"\nabla W = {_matrix(grads.grad_kernel, boxed=problem.asked_grad_kernel)}"),
-        figure_svg(fig, name=f"{name}-solution", alt=alt),
-        "**Beyond the question: the input gradient.** The same products, read the other way: "
-        "every output cell sends its upstream gradient back to the inputs of its window, "
-        "weighted by the kernel; what lands on the padding is dropped.",
-        display(
-            r"\nabla X^{\mathrm{pad}}_{s i + a,\; s j + b} \mathrel{+}= \nabla Z_{i,j} \, W_{a,b}"
-            rf"\qquad \nabla X = {_matrix(grads.grad_input)}"
-        ),
-        md.provenance(conv.conv2d_backward, conv.grad_kernel_terms),
-    ]
-    return md.solution("\n\n".join(body), md.question(5, "1 (b)").points)
+def _conv_backward_solution(problem: ConvProblem, name: str) -> str:
+    return unique_ids(conv_render.gradient_solution(problem), name)
 
 
 # --- conv-shape ------------------------------------------------------------------------------
@@ -386,23 +268,8 @@ def _conv_shape_statement(problem, name: str) -> str:
     return conv_render.conv_shape_statement(problem)
 
 
-def without_points(block: str) -> str:
-    """A chapter solution without its **Points.** list, where that list names the exam's numbers."""
-    out, skipping = [], False
-    for line in block.split("\n"):
-        stripped = line.strip()
-        if stripped == "**Points.**":
-            skipping = True
-        elif skipping and stripped and not stripped.startswith("- "):
-            skipping = False
-        if not skipping:
-            out.append(line)
-    return "\n".join(out)
-
-
 def _conv_shape_solution(problem, name: str) -> str:
-    # The exam's points list for this question quotes its answer (15 × 15 × 8): left out.
-    return without_points(conv_render.conv_shape_solution(problem))
+    return conv_render.conv_shape_solution(problem)
 
 
 # --- param-count -----------------------------------------------------------------------------
@@ -425,42 +292,12 @@ def param_count_statement(problem: ParamCountProblem) -> str:
     )
 
 
-def _count_tex(n: int) -> str:
-    return f"{n:,}".replace(",", "{,}")
-
-
-def param_count_solution(problem: ParamCountProblem) -> str:
-    """Weights plus biases, f·f·c·k + k for a convolution and n·m + m for a dense layer."""
-    total = params(problem)
-    if problem.layer == "conv":
-        f, c, k = problem.kernel_size, problem.in_channels, problem.out_channels
-        why = (
-            f"Each of the {k} filters spans {f} × {f} pixels across all {c} input channels, "
-            "and each has one bias:"
-        )
-        sum_tex = rf"{f} \cdot {f} \cdot {c} \cdot {k} + {k} = {_count_tex(f * f * c * k)} + {k}"
-        after = (
-            "The count does not depend on the size of the feature map or on the stride: the "
-            "same filters slide over every position."
-        )
-    else:
-        n, m = problem.in_features, problem.out_features
-        why = f"Each of the {m} outputs has a weight for each of the {n} inputs and one bias:"
-        sum_tex = rf"{n} \cdot {m} + {m} = {_count_tex(n * m)} + {m}"
-        after = "Every input meets every output: the count grows with the product of the sizes."
-    body = (
-        f"{why}\n\n{display(rf'{sum_tex} = {_count_tex(total)}')}\n\n{after}\n\n"
-        f"{md.provenance(params, layer_shape)}"
-    )
-    return md.solution(body, md.question(6, "d").points)
-
-
 def _param_count_statement(problem, name: str) -> str:
     return param_count_statement(problem)
 
 
 def _param_count_solution(problem, name: str) -> str:
-    return param_count_solution(problem)
+    return architectures_render.params_solution(layer_row(problem))
 
 
 # --- one variant, one page -------------------------------------------------------------------
@@ -476,8 +313,8 @@ _STATEMENTS = {
 _SOLUTIONS = {
     "logistic-step": _logistic_solution,
     "backprop": _backprop_solution,
-    "conv-forward": conv_forward_solution,
-    "conv-backward": conv_gradient_solution,
+    "conv-forward": _conv_forward_solution,
+    "conv-backward": _conv_backward_solution,
     "conv-shape": _conv_shape_solution,
     "param-count": _param_count_solution,
 }
@@ -522,7 +359,9 @@ def intro(kind: str) -> str:
         "hand.\n\n"
         "Work a variant on paper first, then type your numbers into its boxes and press "
         f"**Check** (or Enter). {tolerance} Only then open the worked solution: it is written "
-        "by the same code as the chapter's.\n\n"
+        "by the same code as the chapter's. The first variant's solution ends with the "
+        "functions that compute it and the tests that check them; every other variant uses "
+        "the same ones.\n\n"
         f"Each variant is made from its seed and is the same on every visit. For more, run "
         f"`{COMMAND} {kind} --seed {SITE_SEEDS[-1] + 1}` (any seed from 0 to "
         f"{SEED_LIMIT - 1}); `--exam` gives the exam's own numbers and `--json` a "
@@ -532,7 +371,8 @@ def intro(kind: str) -> str:
 
 def variants(kind: str) -> str:
     """Every variant of a practice page: one section per seed of SITE_SEEDS."""
-    return "\n\n".join(variant(kind, seed) for seed in SITE_SEEDS)
+    # Every variant is computed by the same functions: their source and tests are shown once.
+    return provenance_once("\n\n".join(variant(kind, seed) for seed in SITE_SEEDS))
 
 
 def index() -> str:
@@ -559,20 +399,40 @@ def _figures_as_text(text: str) -> str:
     return re.sub(r'<figure class="guide-svg">.*?</figure>', alt, text, flags=re.DOTALL)
 
 
-def _without_provenance(text: str) -> str:
-    """Drop the 'Computed by' blocks (source code and tests), long for a terminal."""
-    lines, out, skip_indent = text.split("\n"), [], None
-    for line in lines:
-        indent = len(line) - len(line.lstrip())
-        if skip_indent is not None:
-            if not line.strip() or indent > skip_indent:
+def _drop_provenance(text: str, drop: Callable[[str], bool]) -> str:
+    """`text` without each "Computed by" block (header and body) for which `drop` is true."""
+    lines, out, block, indent = text.split("\n"), [], [], None
+    for line in [*lines, "END"]:
+        if indent is not None:
+            if not line.strip() or len(line) - len(line.lstrip()) > indent:
+                block.append(line)
                 continue
-            skip_indent = None
+            if not drop(textwrap.dedent("\n".join(block)).strip()):
+                out.extend(block)
+            block, indent = [], None
         if line.lstrip().startswith('??? abstract "Computed by"'):
-            skip_indent = indent
+            block, indent = [line], len(line) - len(line.lstrip())
             continue
         out.append(line)
-    return "\n".join(out)
+    return "\n".join(out[:-1])
+
+
+def _without_provenance(text: str) -> str:
+    """Drop the 'Computed by' blocks (source code and tests), long for a terminal."""
+    return _drop_provenance(text, lambda block: True)
+
+
+def provenance_once(text: str) -> str:
+    """Each distinct "Computed by" block kept where it first appears, later copies dropped."""
+    seen: set[str] = set()
+
+    def repeated(block: str) -> bool:
+        if block in seen:
+            return True
+        seen.add(block)
+        return False
+
+    return _drop_provenance(text, repeated)
 
 
 def terminal_markdown(kind: str, seed: int | None) -> str:

@@ -19,11 +19,12 @@ from snippets.render.palette import CSS_VARIABLES
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
+_BARE_GROUP = re.compile(r"<g>((?:(?!<g[ >]|</g>).)*)</g>", re.DOTALL)
 _LONG_DECIMAL = re.compile(r"(?<![\w#.])(-?\d+\.\d{3,})(?![\w.])")
 
 
 def _round(match: re.Match[str]) -> str:
-    text = f"{float(match.group(1)):.2f}".rstrip("0").rstrip(".")
+    text = f"{float(match.group(1)):.1f}".rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
 
 
@@ -40,10 +41,8 @@ def figure_svg(fig: Figure, *, name: str, alt: str) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype
     svg = _recolour(svg)
-    svg = _LONG_DECIMAL.sub(_round, svg)  # 1/100 of a point is far below a pixel
+    svg = _LONG_DECIMAL.sub(_round, svg)  # 1/10 of a point is a tenth of a pixel on screen
     svg = _prefix_ids(svg, name)
-    svg = re.sub(r"font-family: '?DejaVu Sans'?", "font-family: inherit", svg)
-    svg = re.sub(r"font: ([0-9.]+)px '?DejaVu Sans'?", r"font-size: \1px", svg)
     # Scale with the column: keep the viewBox, drop the fixed size in points.
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
     label = escape(alt, quote=True)
@@ -54,8 +53,30 @@ def figure_svg(fig: Figure, *, name: str, alt: str) -> str:
     svg = re.sub(r"\s*<!--.*?-->", "", svg, flags=re.DOTALL)
     svg = re.sub(r">\s+<", "><", svg)  # indentation between tags
     svg = re.sub(r"\s*\n\s*", " ", svg)  # line breaks inside path data
+    svg = _slim(svg)
     # <figure> is a block-level tag, so Markdown leaves everything inside it alone.
     return f'<figure class="guide-svg">\n{svg.strip()}\n</figure>'
+
+
+def _slim(svg: str) -> str:
+    """Drop what the page does not need: font lists, no-op rotations, unused ids, bare groups."""
+    # Text inherits the page's font: matplotlib's fallback list repeats on every label.
+    svg = re.sub(r"font-family: [^;\"]*(; )?", "", svg)
+    svg = re.sub(r"font: ([0-9.]+)px [^;\"]*", r"font-size: \1px", svg)
+    svg = re.sub(r' transform="rotate\(-?0 [^")]*\)"', "", svg)  # horizontal text
+    svg = svg.replace(' style=""', "")
+    svg = re.sub(r'<path d="[^"]*" style="fill: none; opacity: 0"/>', "", svg)  # invisible
+    # An id nobody points at names nothing; the root keeps its id (the figure's name).
+    used = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(re.findall(r'href="#([^"]+)"', svg))
+    root = svg.index(">")
+    head, body = svg[:root], svg[root:]
+    # matplotlib's stylesheet selects `*`; inline, that would reach the whole page.
+    body = body.replace('<style type="text/css">*{', "<style>.guide-figure *{")
+    body = re.sub(r' id="([^"]+)"', lambda m: m.group(0) if m.group(1) in used else "", body)
+    # A group with no attributes groups nothing: keep its children, innermost first.
+    while (flat := _BARE_GROUP.sub(r"\1", body)) != body:
+        body = flat
+    return head + body
 
 
 def _recolour(svg: str) -> str:
