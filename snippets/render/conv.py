@@ -200,7 +200,8 @@ def forward_solution(problem: ConvProblem) -> str:
     )
     fig = conv_forward_figure(x, kernel, s, p, problem.asked_output)
     alt = (
-        f"The input zero-padded to {len(x) + 2 * p} × {len(x[0]) + 2 * p}, with the "
+        (f"The input zero-padded to {len(x) + 2 * p} × {len(x[0]) + 2 * p}" if p else "The input")
+        + ", with the "
         f"{f} × {f} window of each asked output cell outlined in its own colour and line style, "
         "the kernel, and the output Z with the asked cells in the same styles."
     )
