@@ -597,3 +597,35 @@ def test_nothing_overflows_on_a_phone(browser, site_url, name):
     finally:
         context.close()
     assert width <= PHONE_WIDTH, f"{name} is {width}px wide at {PHONE_WIDTH}px: {wide}"
+
+
+PHONE_FIGURE_WIDTH = 480  # guide.css: the smallest width of a figure on a phone, in px
+
+PHONE_FIGURES = """() => [...document.querySelectorAll('svg.guide-figure')]
+  .filter((svg) => svg.checkVisibility())
+  .map((svg) => {
+    const box = svg.closest('figure');
+    return {
+      figure: svg.id,
+      width: svg.getBoundingClientRect().width,
+      scrolls: box.scrollWidth > box.clientWidth,
+      focusable: box.getAttribute('tabindex') === '0',
+    };
+  })"""
+
+
+def test_figures_stay_readable_on_a_phone(browser, site_url, name):
+    # Shrunk to a phone's column, a figure's labels would be a few pixels high: it keeps a
+    # readable width and scrolls sideways, reachable by keyboard too.
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844})
+    try:
+        tab, _ = open_page(context, site_url, name, palette="light")
+        figures = tab.evaluate(PHONE_FIGURES)
+    finally:
+        context.close()
+    if not figures:
+        pytest.skip(f"{name}: no figure")
+    for figure in figures:
+        assert figure["width"] >= PHONE_FIGURE_WIDTH - 1, f"{name}: {figure}"
+        assert figure["scrolls"], f"{name}: {figure} fits a phone: the test is not testing"
+        assert figure["focusable"], f"{name}: {figure} scrolls but a keyboard cannot reach it"

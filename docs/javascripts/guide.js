@@ -282,9 +282,10 @@
 
   // --- accessibility of the theme and of wide formulas ---
 
-  // A formula or table wider than the column scrolls; a keyboard reaches it only if focusable.
+  // A formula, table or figure wider than the column scrolls; a keyboard reaches it only if
+  // focusable.
   function markScrollable(root) {
-    all(root, ".katex-display, .md-typeset__scrollwrap").forEach(function (box) {
+    all(root, ".katex-display, .md-typeset__scrollwrap, figure.guide-svg").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
     });
   }
