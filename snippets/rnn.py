@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from snippets.logistic import sigmoid
+from snippets.layers import GATES, LSTMParams, LSTMStep, lstm_cell, lstm_cell_backward
 
 Array = NDArray[np.float64]
 HIDDEN = 32
@@ -32,9 +32,12 @@ class RNNWeights:
     b: Array  # (H,)
 
 
+STACK_ORDER = ("i", "f", "o", "g")  # the rows of LSTMWeights, H each
+
+
 @dataclass(frozen=True)
 class LSTMWeights:
-    """Gate weights stacked in the order input, forget, output, candidate (i, f, o, g)."""
+    """Gate weights stacked in STACK_ORDER: input, forget, output, candidate (i, f, o, g)."""
 
     w: Array  # (4H, H) recurrent
     u: Array  # (4H, D) input
@@ -112,61 +115,47 @@ def rnn_state_gradients(weights: RNNWeights, xs: Array, h0: Array, v: Array) -> 
 
 
 # --- LSTM ----------------------------------------------------------------------------------
+# One step forward and back is `layers.lstm_cell` and `layers.lstm_cell_backward` (Short
+# Question 7's cell); here they are only chained through time.
 
 
-@dataclass(frozen=True)
-class LSTMStep:
-    """What one step keeps for the backward pass: gates and states."""
-
-    i: Array
-    f: Array
-    o: Array
-    g: Array
-    c_prev: Array
-    c: Array
+def lstm_params(weights: LSTMWeights) -> LSTMParams:
+    """The stacked weights as one matrix W_k = [U_k  W_k] over [x_t; h_(t-1)] per gate."""
+    n = weights.hidden
+    rows = {gate: slice(k * n, (k + 1) * n) for k, gate in enumerate(STACK_ORDER)}
+    return LSTMParams(
+        w={k: np.hstack([weights.u[rows[k]], weights.w[rows[k]]]) for k in GATES},
+        b={k: weights.b[rows[k]] for k in GATES},
+    )
 
 
 def lstm_forward(
     weights: LSTMWeights, xs: Array, h0: Array, c0: Array
 ) -> tuple[Array, Array, list[LSTMStep]]:
-    """Hidden states h_0 … h_T, cell states c_0 … c_T and each step's cache."""
-    n = weights.hidden
+    """Hidden states h_0 … h_T, cell states c_0 … c_T and each step's intermediates."""
+    params = lstm_params(weights)
     hs, cs = [np.asarray(h0, dtype=float)], [np.asarray(c0, dtype=float)]
-    cache = []
+    steps = []
     for x in xs:
-        a = weights.w @ hs[-1] + weights.u @ x + weights.b
-        i, f, o = sigmoid(a[:n]), sigmoid(a[n : 2 * n]), sigmoid(a[2 * n : 3 * n])
-        g = np.tanh(a[3 * n :])
-        c = f * cs[-1] + i * g  # the additive cell update
-        cache.append(LSTMStep(i, f, o, g, cs[-1], c))
-        cs.append(c)
-        hs.append(o * np.tanh(c))
-    return np.array(hs), np.array(cs), cache
+        step = lstm_cell(x, hs[-1], cs[-1], params)
+        steps.append(step)
+        hs.append(step.h)
+        cs.append(step.c)  # the additive cell update c_t = f ⊙ c_(t-1) + i ⊙ g
+    return np.array(hs), np.array(cs), steps
 
 
 def lstm_state_gradients(
     weights: LSTMWeights, xs: Array, h0: Array, c0: Array, v: Array
 ) -> tuple[Array, Array]:
     """∂L/∂h_t and ∂L/∂c_t for t = 0 … T with L = vᵀh_T, by backpropagation through time."""
-    n = weights.hidden
-    _, _, cache = lstm_forward(weights, xs, h0, c0)
-    grad_h, grad_c = np.asarray(v, dtype=float), np.zeros(n)
+    params = lstm_params(weights)
+    _, _, steps = lstm_forward(weights, xs, h0, c0)
+    grad_h, grad_c = np.asarray(v, dtype=float), np.zeros(weights.hidden)
     grads_h, grads_c = [grad_h], [grad_c]
-    for step in reversed(cache):
-        tanh_c = np.tanh(step.c)
-        grad_o = grad_h * tanh_c
-        grad_c = grad_c + grad_h * step.o * (1.0 - tanh_c**2)  # h_t = o ⊙ tanh(c_t)
-        grad_f, grad_i, grad_g = grad_c * step.c_prev, grad_c * step.g, grad_c * step.i
-        grad_a = np.concatenate(
-            [
-                grad_i * step.i * (1 - step.i),  # σ' = σ(1 - σ)
-                grad_f * step.f * (1 - step.f),
-                grad_o * step.o * (1 - step.o),
-                grad_g * (1 - step.g**2),  # tanh' = 1 - tanh²
-            ]
-        )
-        grad_h = weights.w.T @ grad_a  # through the gates' W h_{t-1}
-        grad_c = grad_c * step.f  # along the cell state: ∂c_t/∂c_{t-1} = diag(f_t)
+    for step in reversed(steps):
+        back = lstm_cell_backward(step, params, grad_h, grad_c)
+        # Along the cell state ∂c_t/∂c_(t-1) = diag(f_t); h reaches back only through the gates.
+        grad_h, grad_c = back.h_prev, back.c_prev
         grads_h.append(grad_h)
         grads_c.append(grad_c)
     return np.array(grads_h[::-1]), np.array(grads_c[::-1])
