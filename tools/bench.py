@@ -117,7 +117,12 @@ def page_weights(site: Path) -> list[tuple[str, dict[str, int]]]:
 
             page.on("response", record)
             path = page_path.relative_to(site).as_posix()
-            page.goto(base + path, wait_until="networkidle")
+            # On a long page the theme asks for its search index (and the browser for the
+            # icon) only once the page has been laid out, which can be after the network has
+            # been idle for a while: wait for that request too, then for the network to rest.
+            with page.expect_response(lambda r: _kind(r.url) == "search index", timeout=60_000):
+                page.goto(base + path, wait_until="networkidle")
+            page.wait_for_load_state("networkidle")
             context.close()
             results.append((path, sizes))
         browser.close()

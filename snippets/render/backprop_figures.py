@@ -200,6 +200,10 @@ def _graph(
         colour = ACCENT if edge in marked else INK
         _arrow(ax, boxes[output], boxes["loss"], colour, width=2.0 if edge in marked else 1.0)
         _arrow(ax, boxes[target], boxes["loss"], MUTED, width=1.0)
+    # A diagram inside the limits above: clipping to the axes would only add a clip path to
+    # every element of the SVG.
+    for artist in (*ax.patches, *ax.texts):
+        artist.set_clip_on(False)
     return fig
 
 
