@@ -43,3 +43,23 @@ def test_every_chapter_with_code_links_its_notebook(site):
         target = notebook_path(part.page)
         assert f'href="{target}"' in page, part.page
         nbformat.validate(nbformat.reads((site / target).read_text(), as_version=4))
+
+
+STROKES = """() => [...document.querySelectorAll('svg [style*="stroke:"]')]
+  .map((e) => getComputedStyle(e).stroke)"""
+
+
+@pytest.mark.browser
+def test_notebook_figures_draw_their_lines_without_the_site_stylesheet(page):
+    # In a notebook the site's CSS variables are undefined: each has a fallback colour, so a
+    # line keeps its stroke instead of falling back to none.
+    output = run(
+        "from snippets import exam\n"
+        "from snippets.render.backprop import network_graph\n"
+        "print(network_graph(exam.BACKPROP))\n",
+        id="notebook-figure-test",
+    )
+    page.set_content(f"<!doctype html><html><body>{output}</body></html>")
+    strokes = page.evaluate(STROKES)
+    assert strokes, "the figure has no stroked element: the test is not testing"
+    assert "none" not in strokes, f"{strokes.count('none')} of {len(strokes)} lines vanish"

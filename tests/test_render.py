@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import matplotlib as mpl
 import pytest
@@ -36,11 +37,41 @@ def test_svg_is_byte_identical_across_renders():
     assert sigmoid_plot(exam.LOGISTIC_STEP) == sigmoid_plot(exam.LOGISTIC_STEP)
 
 
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE_VARIABLE = re.compile(r"var\(--guide-[\w-]+(, [^)]*)?\)")
+
+
 def test_svg_has_no_date_and_no_fixed_colour():
     svg = sigmoid_plot(exam.LOGISTIC_STEP)
     assert "<dc:date>" not in svg
-    assert not re.findall(r"#[0-9a-fA-F]{6}\b", svg)
-    assert "var(--guide-ink)" in svg
+    # Colours only as the palette's variables (their fallbacks inside them).
+    assert not re.findall(r"#[0-9a-fA-F]{6}\b", GUIDE_VARIABLE.sub("", svg))
+    assert "var(--guide-ink, " in svg
+
+
+def light_palette() -> dict[str, str]:
+    """The light palette's --guide-* values, read from guide.css."""
+    css = (ROOT / "docs" / "stylesheets" / "guide.css").read_text(encoding="utf-8")
+    block = css[css.index(':root,\n[data-md-color-scheme="default"] {') :]
+    block = block[: block.index("}")]
+    return dict(re.findall(r"(--guide-[\w-]+): ([^;]+);", block))
+
+
+def test_every_figure_colour_falls_back_to_its_light_value():
+    # Without the site's stylesheet (a notebook) a variable with no fallback leaves a stroke
+    # at none: the fallback is the light palette's colour, or the text and page colours
+    # where the palette takes Material's own.
+    light = light_palette()
+    assert {
+        re.search(r"--guide-[\w-]+", v).group(0) for v in palette.CSS_VARIABLES.values()
+    } == set(light)
+    for variable in palette.CSS_VARIABLES.values():
+        name, fallback = re.fullmatch(r"var\((--guide-[\w-]+), ([^)]+)\)", variable).groups()
+        expected = light[name]
+        if expected.startswith("var(--md-"):  # Material's text and background colours
+            assert fallback == {"--guide-ink": "currentColor", "--guide-paper": "Canvas"}[name]
+        else:
+            assert fallback == expected, name
 
 
 def test_svg_rejects_a_colour_outside_the_palette():

@@ -17,14 +17,18 @@ HIGHLIGHT = "#000008"
 # The page background (to knock out lines behind labels).
 PAPER = "#000009"
 
+# Each colour as a CSS custom property of docs/stylesheets/guide.css, with its light-palette
+# value as the fallback where that stylesheet is absent (a figure in a chapter's notebook, or
+# copied elsewhere); without one, a stroke would fall back to none and vanish. Ink follows the
+# text colour around the figure and paper the background (the system colour Canvas).
 CSS_VARIABLES = {
-    INK: "var(--guide-ink)",
-    MUTED: "var(--guide-muted)",
-    ACCENT: "var(--guide-accent)",
-    SERIES[0]: "var(--guide-series-1)",
-    SERIES[1]: "var(--guide-series-2)",
-    SERIES[2]: "var(--guide-series-3)",
-    SERIES[3]: "var(--guide-series-4)",
-    HIGHLIGHT: "var(--guide-highlight)",
-    PAPER: "var(--guide-paper)",
+    INK: "var(--guide-ink, currentColor)",
+    MUTED: "var(--guide-muted, #8a8f98)",
+    ACCENT: "var(--guide-accent, #c2410c)",
+    SERIES[0]: "var(--guide-series-1, #1d4ed8)",
+    SERIES[1]: "var(--guide-series-2, #b45309)",
+    SERIES[2]: "var(--guide-series-3, #047857)",
+    SERIES[3]: "var(--guide-series-4, #9d174d)",
+    HIGHLIGHT: "var(--guide-highlight, #fde68a)",
+    PAPER: "var(--guide-paper, Canvas)",
 }
