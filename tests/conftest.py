@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from hypothesis import settings
@@ -107,6 +108,21 @@ def browser():
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def requests(page):
+    """Every URL the page requests; the test fails if one leaves the loopback server."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    yield urls
+    outside = [
+        url
+        for url in urls
+        if urlparse(url).scheme not in ("data", "blob", "about")
+        and urlparse(url).hostname != "127.0.0.1"
+    ]
+    assert not outside, f"requests beyond 127.0.0.1: {outside}"
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ palettes, and nothing leaves the local server.
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
 from snippets.practice import registry
@@ -61,19 +59,6 @@ def check(page, kind: str, seed: int = SEED) -> str:
 
 def mark(page, kind: str, key: str, seed: int = SEED) -> str:
     return page.locator(f"#{slug(kind, seed)}-{key}-mark").inner_text()
-
-
-@pytest.fixture
-def requests(page):
-    """Every URL the page requests; the test fails if one leaves the loopback server."""
-    urls: list[str] = []
-    page.on("request", lambda request: urls.append(request.url))
-    yield urls
-    outside = [
-        u for u in urls
-        if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname != "127.0.0.1"
-    ]  # fmt: skip
-    assert not outside, f"requests beyond 127.0.0.1: {outside}"
 
 
 @pytest.fixture

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from urllib.parse import urlparse
 
 import pytest
 
 from snippets import exam
-from snippets.exam import MultipleChoice, Option
 from snippets.render.quiz import question_form, score
+from tests.test_quiz import NO_TRUE_OPTION
 
 pytestmark = pytest.mark.browser
 
@@ -24,17 +23,6 @@ PART_3 = "part-3-logistic-regression.html"
 # A touch target of at least 44 CSS pixels (WCAG 2.5.5), less a pixel of rounding.
 MIN_TARGET_PX = 43.5
 PHONE_WIDTH = 390
-
-NO_TRUE_OPTION = MultipleChoice(
-    "Z",
-    "Which of these numbers are negative?",
-    (
-        Option("One", False, "It is positive."),
-        Option("Two", False, "It is positive too."),
-        Option("Three", False, "So is this one."),
-    ),
-    "none",
-)
 
 
 def key(label: str) -> list[bool]:
@@ -47,21 +35,6 @@ def points_of(label: str) -> float:
 
 
 # --- fixtures and helpers ------------------------------------------------------------------
-
-
-@pytest.fixture
-def requests(page):
-    """Every URL the page requests; the test fails if one leaves the loopback server."""
-    urls: list[str] = []
-    page.on("request", lambda request: urls.append(request.url))
-    yield urls
-    outside = [
-        url
-        for url in urls
-        if urlparse(url).scheme not in ("data", "blob", "about")
-        and urlparse(url).hostname != "127.0.0.1"
-    ]
-    assert not outside, f"requests beyond 127.0.0.1: {outside}"
 
 
 @pytest.fixture

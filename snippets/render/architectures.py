@@ -53,15 +53,6 @@ def shape_text(shape: Sequence[int]) -> str:
     return TIMES.join(str(n) for n in shape)
 
 
-def rubric(label: str) -> str:
-    """The exam's points breakdown for one sub-question, or '' where it gives none."""
-    item = md.question(PART, label)
-    if not item.rubric:
-        return ""
-    lines = "\n".join(f"- {md.points(pts)}: {what}" for what, pts in item.rubric)
-    return f"**Points.**\n\n{lines}"
-
-
 def _rows() -> tuple[LayerShape, ...]:
     return propagate(exam_network(), exam.IMAGE_SHAPE)
 
@@ -277,7 +268,7 @@ def output_size_solution() -> str:
         "The table is checked against the array shapes of a numpy forward pass through the "
         "same layer list (on small inputs), and every output size against a brute-force "
         "count of window positions.\n\n"
-        f"{rubric('c')}\n\n"
+        f"{md.rubric(PART, 'c')}\n\n"
         f"{md.provenance(layer_shape, same_padding, propagate)}"
     )
     return md.solution(body, md.question(PART, "c").points)
@@ -435,7 +426,7 @@ def transfer_solution() -> str:
         "How much to freeze is a design choice. With very little data, retrain only the new "
         f"output layer ({count(output.params)} parameters); with more data, or images that "
         "differ more, also fine-tune the last convolutions with a small learning rate.\n\n"
-        f"{rubric('f')}\n\n"
+        f"{md.rubric(PART, 'f')}\n\n"
         f"{md.provenance(transfer_learning)}"
     )
     return md.solution(body, md.question(PART, "f").points)

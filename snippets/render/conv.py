@@ -30,15 +30,6 @@ def exact(value: float) -> Fraction:
     return fraction
 
 
-def _rubric(label: str, part: int = PART) -> str:
-    """The exam's points breakdown, where it gives one."""
-    item = md.question(part, label)
-    if not item.rubric:
-        return ""
-    lines = "\n".join(f"- {md.points(pts)}: {what}" for what, pts in item.rubric)
-    return f"**Points.**\n\n{lines}"
-
-
 def _matrix(values: object, boxed: Sequence[Cell] = (), hidden: Sequence[Cell] = ()) -> str:
     """A bmatrix of exact entries; `boxed` entries framed, `hidden` ones shown as ?."""
     rows = []
@@ -215,7 +206,7 @@ def forward_solution(problem: ConvProblem) -> str:
         "The whole output, asked cells framed:",
         display(f"Z = {_matrix(z, boxed=problem.asked_output)}"),
         figure_svg(fig, name="conv-forward-solution", alt=alt),
-        _rubric("1 (a)") if problem == exam.CONV else "",
+        md.rubric(PART, "1 (a)") if problem == exam.CONV else "",
         md.provenance(conv.conv2d, conv.forward_terms, conv.receptive_field),
     ]
     return md.solution("\n\n".join(b for b in body if b), md.question(PART, "1 (a)").points)
@@ -306,7 +297,7 @@ def gradient_solution(problem: ConvProblem) -> str:
             r"\nabla X^{\mathrm{pad}}_{s i + a,\; s j + b} \mathrel{+}= \nabla Z_{i,j} \, W_{a,b}"
             rf"\qquad \nabla X = {_matrix(grads.grad_input)}"
         ),
-        _rubric("1 (b)") if problem == exam.CONV else "",
+        md.rubric(PART, "1 (b)") if problem == exam.CONV else "",
         md.provenance(conv.conv2d_backward, conv.grad_kernel_terms, conv.kernel_position_inputs),
     ]
     return md.solution("\n\n".join(b for b in body if b), md.question(PART, "1 (b)").points)
@@ -372,7 +363,7 @@ def pooling_solution(
         "At test time both are fixed functions, but the convolution computes whatever its "
         "trained kernel has become. (With several input channels a convolution also sums "
         "over the channels, whereas pooling treats each channel on its own.)",
-        _rubric("1 (c)"),
+        md.rubric(PART, "1 (c)"),
         md.provenance(conv.avg_pool2d, conv.sgd_step, conv.conv2d),
     ]
     return md.solution("\n\n".join(b for b in body if b), md.question(PART, "1 (c)").points)
@@ -420,7 +411,7 @@ def conv_shape_solution(problem: ConvShapeProblem) -> str:
         f"channels and produces one output channel, so the depth is the number of filters, {k}:",
         display(r" \times ".join(str(n) for n in shape)),
         # The exam's points list quotes the exam's answer: it belongs to the exam's numbers.
-        _rubric("8", part=2) if problem == exam.CONV_SHAPE else "",
+        md.rubric(2, "8") if problem == exam.CONV_SHAPE else "",
         md.provenance(conv.output_size, conv.conv_output_shape),
     ]
     return md.solution("\n\n".join(b for b in body if b), md.question(2, "8").points)

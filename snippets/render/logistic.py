@@ -13,12 +13,6 @@ from snippets.render.svg import figure_svg
 PART = 3
 
 
-def rubric(label: str) -> str:
-    """The exam's points breakdown for one sub-question, as a short list."""
-    item = md.question(PART, label)
-    return "\n".join(f"- {md.points(pts)}: {what}" for what, pts in item.rubric)
-
-
 def derivative_of_sigmoid() -> str:
     """Solution of (a): the checked derivation of σ'(z) and of the identity it uses."""
     main = derivations.sigmoid_derivative()
@@ -30,7 +24,7 @@ def derivative_of_sigmoid() -> str:
         f"{aligned(identity)}\n\n"
         "Every line above is parsed and checked by sympy when the site is built: a wrong step "
         "stops the build.\n\n"
-        f"**Points.**\n\n{rubric('a')}\n\n"
+        f"{md.rubric(PART, 'a')}\n\n"
         f"{md.provenance(derivations.sigmoid_derivative, derivations.one_minus_sigmoid)}"
     )
     return md.solution(body, md.question(PART, "a").points)
@@ -45,7 +39,7 @@ def derivative_of_bce() -> str:
         + "\n\nBy the chain rule, with $\\partial p / \\partial z = p(1 - p)$ from (a):\n\n"
         f"{aligned(derivation)}\n\n"
         "The gradient is the prediction error: it vanishes exactly when $p = t$.\n\n"
-        f"**Points.**\n\n{rubric('b')}\n\n"
+        f"{md.rubric(PART, 'b')}\n\n"
         f"{md.provenance(derivations.bce_derivative)}"
     )
     return md.solution(body, md.question(PART, "b").points)
@@ -119,7 +113,7 @@ def step_solution(problem: LogisticStepProblem, p_read: float | None) -> str:
             f"in $p$ and by {gap:.5f} in the new $w_{k}$, which rounds to the same "
             f"{num(round(exact.w_new[i], 2))} at two decimals."
         )
-    lines += [f"**Points.**\n\n{rubric('c')}", md.provenance(descent_step, sigmoid)]
+    lines += [md.rubric(PART, "c"), md.provenance(descent_step, sigmoid)]
     return md.solution("\n\n".join(lines), md.question(PART, "c").points)
 
 

@@ -44,6 +44,15 @@ def question(part: int, label: str) -> exam.Question:
     raise ValueError(f"label {label!r} is not a question of part {part}")
 
 
+def rubric(part: int, label: str) -> str:
+    """The exam's points breakdown for question `label` of part `part`, or '' where it gives none."""
+    item = question(part, label)
+    if not item.rubric:
+        return ""
+    lines = "\n".join(f"- {points(pts)}: {what}" for what, pts in item.rubric)
+    return f"**Points.**\n\n{lines}"
+
+
 def heading(part: int, label: str, level: int = 2) -> str:
     """A section heading with the question's points, e.g. '## (a) Derivative of σ · 3 points'."""
     item = question(part, label)

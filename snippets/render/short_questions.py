@@ -78,15 +78,6 @@ DEEP_RANGE = (-3.0, 3.0)
 # --- shared pieces -------------------------------------------------------------------------
 
 
-def rubric(label: str) -> str:
-    """The exam's points breakdown for one question, where it gives one."""
-    item = md.question(PART, label)
-    if not item.rubric:
-        return ""
-    lines = "\n".join(f"- {md.points(pts)}: {what}" for what, pts in item.rubric)
-    return f"**Points.**\n\n{lines}"
-
-
 def _solution(label: str, blocks: Sequence[str]) -> str:
     return md.solution("\n\n".join(b for b in blocks if b), md.question(PART, label).points)
 
@@ -187,7 +178,7 @@ def averaging_solution() -> str:
         "training loss, although with the same weights it is higher than the training loss "
         "(last column against the third). Once the model stops improving, the mean over an "
         "epoch equals its end value and the usual order returns.",
-        rubric("1"),
+        md.rubric(PART, "1"),
         md.provenance(train_with_validation, epoch_means),
     ]
     return _solution("1", blocks)
@@ -237,7 +228,7 @@ def precision_solution() -> str:
         f"{strict.fn} good candidates, who are easily replaced from the next day's "
         f"applications, and sends only {strict.fp} wrong offers. The start-up wants the strict "
         "model: high precision.",
-        rubric("2"),
+        md.rubric(PART, "2"),
         md.provenance(Confusion),
     ]
     return _solution("2", blocks)
@@ -298,7 +289,7 @@ def newton_solution() -> str:
         "non-convex loss Newton's method heads for any point with zero gradient, saddle "
         "points included. Approximations (quasi-Newton methods such as L-BFGS) reduce the "
         "cost but are rarely used to train large networks.",
-        rubric("3"),
+        md.rubric(PART, "3"),
         md.provenance(newton, gradient_descent, hessian_cost, total_params),
     ]
     return _solution("3", blocks)
@@ -388,7 +379,7 @@ def curves_solution() -> str:
         f"$2/\\lambda_{{\\max}} = {limit:.3f}$. The largest rate is above that limit; the "
         "second largest is below it, so its run stays bounded, but its steps are large "
         "enough for the noise to keep the loss from settling.",
-        rubric("4"),
+        md.rubric(PART, "4"),
         md.provenance(train_sgd, read_curves, assign_learning_rates),
     ]
     return _solution("4", blocks)
@@ -447,7 +438,7 @@ def lstm_solution() -> str:
         "and its gradient vanishes like the RNN's. Its gates let it learn when to keep the "
         "cell state, and then the gradient survives; initialising the forget bias to a "
         "positive value is a common way to start there.",
-        rubric("5"),
+        md.rubric(PART, "5"),
         md.provenance(rnn_state_gradients, lstm_state_gradients, gradient_flow),
     ]
     return _solution("5", blocks)
@@ -511,7 +502,7 @@ def activation_solution() -> str:
         "with ReLU it bends, and the "
         "bends are what let a network approximate non-linear functions.",
         figure_svg(linear_stack_figure(deep, DEEP_RANGE), name="linear-stack", alt=alt),
-        rubric("6"),
+        md.rubric(PART, "6"),
         md.provenance(compose, collapse, midpoint_defect),
     ]
     return _solution("6", blocks)
@@ -570,7 +561,7 @@ def layer_solution() -> str:
         f"up as an error near one. (No pre-activation lies closer than "
         f"{check.min_distance_to_kink:.2f} to the kink at zero, so the differences never "
         "straddle it.)",
-        rubric("7"),
+        md.rubric(PART, "7"),
         md.provenance(affine_relu_forward, affine_relu_backward, gradient_check),
     ]
     return _solution("7", blocks)
