@@ -1,4 +1,4 @@
-"""Tasks of the study guide: serve, docs, tests, lint.
+"""Tasks of the study guide: serve, docs, tests, fast, lint.
 
 Each session installs what it needs from the dependency groups in pyproject.toml into its
 own environment (uv when available, else virtualenv), so a fresh machine needs only Python
@@ -21,6 +21,9 @@ ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 KATEX_ASSETS = "docs/assets/katex"
 
+# The fast set: every test that needs no site build, no browser and no fresh install.
+FAST_SET = "not build and not browser and not slow"
+
 # mkdocs-material 9.8 prints an end-of-life banner on every build; it is known (README).
 QUIET = {"NO_MKDOCS_2_WARNING": "1"}
 
@@ -41,10 +44,11 @@ def build_env() -> dict[str, str]:
     return QUIET | {"SOURCE_DATE_EPOCH": stamp or "0"}
 
 
-def install(session: nox.Session, *groups: str) -> None:
-    """Install the project (editable, so `mkdocs` finds `snippets`) and dependency groups."""
+def install(session: nox.Session, *groups: str, katex: bool = True) -> None:
+    """Install the project (editable, so `mkdocs` finds `snippets`) and dependency groups,
+    and KaTeX's assets for a session that builds the site (`katex`)."""
     session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, *groups))
-    if "docs" in groups:
+    if "docs" in groups and katex:
         # The only networked step besides installing: KaTeX's CSS and fonts from npm.
         session.run("python", "-m", "snippets.mdext.katex_assets", KATEX_ASSETS)
 
@@ -72,9 +76,30 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def fast(session: nox.Session) -> None:
+    """Lint, then the fast set (no site build, no browser) on every core with the "fast"
+    Hypothesis profile: what the pre-commit hook runs, in about 30 s."""
+    install(session, "lint", "docs", "test", katex=False)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run(
+        "pytest",
+        "-q",
+        "-n",
+        "auto",
+        "--dist",
+        "worksteal",  # a worker that finishes early takes tests queued for the other
+        "-m",
+        FAST_SET,
+        *session.posargs,
+        env=QUIET | {"HYPOTHESIS_PROFILE": "fast"},
+    )
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
-    """Measure build speed (clean, cached, prose edit), test time and bytes per page."""
-    install(session, "docs", "test")
+    """Measure build speed (clean, cached, prose edit), test and fast-set time, bytes per page."""
+    install(session, "docs", "test", "lint")
     session.run("python", "tools/bench.py", env=build_env())
 
 

@@ -24,6 +24,11 @@ class Question:
     topic: str
     # The exam's points breakdown where it gives one: (what earns it, points).
     rubric: tuple[tuple[str, float], ...] = ()
+    # The question restated in the guide's words (WORDING below); empty where a renderer
+    # states it with the problem's numbers.
+    statement: str = ""
+    # Marked "Optional" in the exam (OPTIONAL below); its points still count in the part's.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,119 @@ class Part:
         return sum(q.points for q in self.questions)
 
 
-def _questions(*items: tuple) -> tuple[Question, ...]:
-    return tuple(Question(*item) for item in items)
+# --- The questions' wording --------------------------------------------------------------
+# Each question restated in the guide's own words, once: its chapter, the exam sheet and the
+# practice pages all take it from here. Questions whose statement carries the problem's numbers
+# are stated by their renderer from the problem data below (see render/exam_sheet.STATEMENTS).
+
+WORDING: dict[tuple[int, str], str] = {
+    (2, "1"): (
+        "While training a neural network you notice that the validation error is clearly "
+        "lower than the training error. Name two possible reasons."
+    ),
+    (2, "2"): (
+        "A start-up receives thousands of job applications every day. It trains a neural "
+        "network that reads each résumé and, depending on its decision, sends the candidate a "
+        "job offer or a rejection, with no human in the loop. Which of these two measures "
+        "matters more for this model, and why?\n\n"
+        "$$\n"
+        r"\text{recall} = \frac{\text{true positives}}{\text{all positive samples}} \qquad"
+        "\n"
+        r"\text{precision} = \frac{\text{true positives}}{\text{all samples predicted positive}}"
+        "\n$$"
+    ),
+    (2, "3"): (
+        "You train an image classifier on a very large dataset. A friend who studies "
+        "mathematics says: \"Use Newton's method instead of gradient descent, and your "
+        'network will converge much faster." Is the claim true? What are the downsides of'
+        " following the advice?"
+    ),
+    (2, "5"): ("Explain how and why LSTM networks often do better than plain recurrent networks."),
+    (2, "6"): ("Explain why neural networks need activation functions."),
+    (2, "7"): (
+        "A layer written from scratch usually gets a `forward` and a `backward` function."
+        " Explain what each of them does, which values they need to keep, which arguments"
+        " they take and what they return."
+    ),
+    (3, "a"): (
+        "Show that the derivative of the sigmoid with respect to its input is "
+        "$\\sigma(z)\\,(1 - \\sigma(z))$."
+    ),
+    (3, "b"): (
+        "Using (a), find the derivative of the binary cross-entropy of one sample with "
+        "respect to the score $z$."
+    ),
+    (4, "a"): (
+        "Compute the outputs $o_1, o_2$ of the network for the given inputs and "
+        "parameters. Write down every calculation, including the values of the hidden "
+        "units."
+    ),
+    (4, "b"): (
+        "Compute the mean squared error between the outputs $o_1, o_2$ from (a) and the "
+        "targets $t_1, t_2$."
+    ),
+    (5, "1 (a)"): (
+        "Apply the kernel to the input with the given stride and padding, and find the "
+        "values of the output cells marked with a question mark."
+    ),
+    (5, "1 (b)"): (
+        "Given the input $X$ and the upstream gradient $\\nabla Z$ above, find the gradient "
+        "$\\nabla W$ of the loss with respect to the kernel at the cells marked with a "
+        "question mark."
+    ),
+    (5, "1 (c)"): (
+        "Is this convolutional layer the same as an average-pooling layer of the same "
+        "window size? Do the two compute the same function, and do they behave alike in "
+        "training and at test time?"
+    ),
+    (5, "2 (a)"): (
+        "Draw a residual block with its skip connection. The block contains two layers, "
+        "$l_1$ and $l_2$; activation functions can be left out."
+    ),
+    (5, "2 (b)"): (
+        "Let $H(x)$ be the output of your block and $R(x) = l_2(l_1(x))$ its residual "
+        "branch, with $\\partial R(x) / \\partial x = r$. Find $\\partial H(x) / \\partial "
+        "x$."
+    ),
+    (5, "2 (c)"): ("Why do residual blocks make it possible to train deeper networks?"),
+    (6, "a"): ("Which classic network architecture does this network resemble?"),
+    (6, "b"): (
+        "The figure stops before the output layer. Which kind of layer would you put "
+        "there, how large would it be, and which output function and loss would you train"
+        " it with?"
+    ),
+    (6, "c"): (
+        "Explain how the output size of a convolution layer is computed. Then use your "
+        "formula to find the height and width of every layer of the network, and fill "
+        "them into the figure."
+    ),
+    (6, "d"): ("How many parameters does the first convolution layer have?"),
+    (6, "e"): (
+        "If you fed the same architecture larger images, would its total number of "
+        "parameters change? Give a reason."
+    ),
+    (6, "f"): (
+        "The contest's dataset is small. You find a much larger dataset of very similar "
+        "images, labelled with a different set of classes. How can it help you, and what "
+        "happens to each layer of your network along the way?"
+    ),
+}
+
+
+# The questions the exam marks "Optional", as (part, label).
+OPTIONAL: frozenset[tuple[int, str]] = frozenset({(2, "8")})
+
+
+def _questions(number: int, *items: tuple) -> tuple[Question, ...]:
+    """Part `number`'s questions, each with its wording from WORDING and its OPTIONAL mark."""
+    return tuple(
+        Question(
+            *item,
+            statement=WORDING.get((number, item[0]), ""),
+            optional=(number, item[0]) in OPTIONAL,
+        )
+        for item in items
+    )
 
 
 PARTS: tuple[Part, ...] = (
@@ -54,6 +170,7 @@ PARTS: tuple[Part, ...] = (
         "Multiple choice",
         "part-1-multiple-choice.md",
         _questions(
+            1,
             ("1", 2, "avoiding overfitting"),
             ("2", 2, "dropout"),
             ("3", 2, "batch normalisation"),
@@ -68,6 +185,7 @@ PARTS: tuple[Part, ...] = (
         "Short questions",
         "part-2-short-questions.md",
         _questions(
+            2,
             ("1", 2, "validation error below training error"),
             ("2", 2, "precision or recall"),
             (
@@ -113,6 +231,7 @@ PARTS: tuple[Part, ...] = (
         "Logistic regression",
         "part-3-logistic-regression.md",
         _questions(
+            3,
             (
                 "a",
                 3,
@@ -152,6 +271,7 @@ PARTS: tuple[Part, ...] = (
         "Backpropagation",
         "part-4-backpropagation.md",
         _questions(
+            4,
             ("a", 3, "forward pass"),
             ("b", 1, "mean squared error"),
             ("c", 5, "gradient and update of w21"),
@@ -162,6 +282,7 @@ PARTS: tuple[Part, ...] = (
         "Layers",
         "part-5-layers.md",
         _questions(
+            5,
             ("1 (a)", 2, "convolution forward"),
             ("1 (b)", 4, "kernel gradient"),
             (
@@ -183,6 +304,7 @@ PARTS: tuple[Part, ...] = (
         "CNN architectures",
         "part-6-cnn-architectures.md",
         _questions(
+            6,
             ("a", 1, "which classic architecture"),
             ("b", 1, "output layer and loss"),
             (
@@ -430,12 +552,12 @@ MULTIPLE_CHOICE: tuple[MultipleChoice, ...] = (
             Option(
                 "Initialising the weights with Xavier initialisation.",
                 False,
-                "Xavier initialisation keeps activations well scaled at the start of training; it does not limit what the network can fit.",
+                "Xavier initialisation keeps activations well scaled at the start of training (for tanh-like activations); it does not limit what the network can fit.",
             ),
             Option(
                 "Stopping training early.",
                 True,
-                "Stopping when the validation loss stops improving keeps the weights from the epoch that generalised best.",
+                "Stopping when the validation loss stops improving keeps the weights from the epoch with the lowest validation loss, the best estimate of which generalises best.",
             ),
         ),
         "overfitting",
@@ -474,7 +596,7 @@ MULTIPLE_CHOICE: tuple[MultipleChoice, ...] = (
             Option(
                 "Its two trainable parameters let the network undo the normalisation where that helps.",
                 True,
-                "With γ equal to the batch's standard deviation and β equal to its mean, the layer returns its input unchanged.",
+                "With γ equal to the batch's standard deviation (taken with the layer's small ε) and β equal to its mean, the layer returns its input unchanged.",
             ),
             Option(
                 "It stabilises the gradients, so deeper networks can be trained.",
@@ -501,7 +623,7 @@ MULTIPLE_CHOICE: tuple[MultipleChoice, ...] = (
             Option(
                 "Stochastic gradient descent",
                 False,
-                "Plain SGD steps along the current gradient only; it keeps no running average.",
+                "Plain SGD steps against the current gradient only; it keeps no running average.",
             ),
             Option(
                 "Adam",
@@ -540,6 +662,14 @@ MULTIPLE_CHOICE: tuple[MultipleChoice, ...] = (
                 False,
                 "More capacity can overfit; nothing guarantees a better validation or test error.",
             ),
+            # The exam's joke option, printed in parentheses and left empty in its solution.
+            Option(
+                "makes the model sound more impressive when you boast about it at a party "
+                "(the exam's optional, light-hearted option).",
+                False,
+                "Not always: a listener who knows that deeper plain networks can train worse "
+                "(the second option) may be more impressed by a small network that works.",
+            ),
         ),
         "depth",
     ),
@@ -555,7 +685,7 @@ MULTIPLE_CHOICE: tuple[MultipleChoice, ...] = (
             Option(
                 "Output gate",
                 True,
-                "It decides how much of the cell state is exposed as the hidden state.",
+                "It decides how much of the cell state, squashed by tanh, is exposed as the hidden state.",
             ),
             Option(
                 "Remember gate",
@@ -573,7 +703,7 @@ MULTIPLE_CHOICE: tuple[MultipleChoice, ...] = (
             Option(
                 "Selecting features.",
                 False,
-                "A 1×1 convolution mixes all input channels with learned weights; it does not pick a subset of features.",
+                "A 1×1 convolution mixes all input channels with learned weights; nothing makes it pick a subset of features.",
             ),
             Option(
                 "Reducing the number of channels before an expensive layer.",
@@ -594,3 +724,61 @@ MULTIPLE_CHOICE: tuple[MultipleChoice, ...] = (
         "one-by-one",
     ),
 )
+
+
+# --- What must not show before an attempt ---------------------------------------------------
+# Per question, text of its published answer that its statement, figure and notes must not
+# show before the reader opens the answer (tested in the browser, tests/test_browser_exam_first.py).
+# Numbers come from the published answers above; words from the exam's own solutions. A
+# question whose answer is a choice the statement itself names (precision or recall) or whose
+# answer numbers are given numbers too (the convolution's cells) has none.
+
+
+def _g(x: float) -> str:
+    return f"{x:g}"
+
+
+def published_tells() -> dict[tuple[int, str], tuple[str, ...]]:
+    """(part, label) -> strings of the published answer, as a reader would see them."""
+    step, net = PUBLISHED_LOGISTIC_STEP, PUBLISHED_BACKPROP
+    return {
+        (2, "1"): ("distribution",),
+        (2, "3"): ("Hessian",),
+        (2, "5"): ("vanishing",),
+        (2, "6"): ("composition",),
+        (2, "7"): ("cache",),
+        (2, "8"): (_g(PUBLISHED_CONV_SHAPE[0]),),
+        (3, "b"): ("p-t",),
+        (3, "c"): (_g(step.z), _g(step.p), _g(step.grad_z), _g(step.w1_new)),
+        (4, "a"): (_g(net.outputs[1]),),
+        (4, "b"): (_g(net.loss),),
+        (4, "c"): (_g(net.updated_asked),),
+        (5, "2 (b)"): ("1+r",),
+        (6, "a"): ("AlexNet",),
+        (6, "b"): ("softmax",),
+        (6, "d"): (str(PUBLISHED_FIRST_CONV_PARAMS),),
+        (6, "f"): ("fine-tun",),
+    }
+
+
+# --- What the guide rebuilt ----------------------------------------------------------------
+# The exam's figures were lost when its text was extracted (see the exam's README). Where a
+# question is shown with a figure or cells the guide rebuilt, it says so, wherever it is shown.
+
+RECONSTRUCTED: dict[tuple[int, str], str] = {
+    (2, "4"): (
+        "The exam's plot of the four loss curves was lost: these curves are rebuilt by "
+        "training a small model with SGD and L2 regularisation at the four learning rates."
+    ),
+    (5, "1 (a)"): (
+        "The exam's figure of this problem was lost. Its text keeps the kernel, the input, "
+        "the upstream gradient and the table of the kernel gradient, and its solution names "
+        "the cells it fills in: those are the cells marked with a question mark. The output "
+        "cells that the question gives are not in the text: they are computed here from the "
+        "input and the kernel."
+    ),
+    (6, "a"): (
+        "The exam's figure of the network was lost: this network is a reconstruction, "
+        "faithful to the sizes the questions ask about; every size and count follows from it."
+    ),
+}

@@ -110,6 +110,16 @@ def gradient_check(x: object, w: object, b: object, grad_out: object, h: float =
     return GradientCheck(analytic, numeric, errors, float(np.abs(cache.z).min()))
 
 
+def unmasked_backward_error(
+    x: object, w: object, b: object, grad_out: object, h: float = FD_STEP
+) -> float:
+    """The gradient check's relative error of ∂L/∂x from a backward that forgets the ReLU mask
+    (∂L/∂x = ∂L/∂out Wᵀ): what the check reports for a wrong backward."""
+    check = gradient_check(x, w, b, grad_out, h)
+    wrong = np.asarray(grad_out, dtype=float) @ np.asarray(w, dtype=float).T  # no [z > 0]
+    return relative_error(wrong, check.numeric.x)
+
+
 def example_inputs(seed: int = 1) -> tuple[Array, Array, Array, Array]:
     """x (2×3), W (3×2), b (2,), ∂L/∂out (2×2) with one decimal, for a check shown by hand."""
     rng = np.random.default_rng(seed)

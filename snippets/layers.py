@@ -3,7 +3,8 @@
 Inverted dropout, batch normalisation, one step of an LSTM cell (gates named as in the
 lecture: forget f, input i, candidate g, output o; cell state c, hidden state h) with its
 backward pass, and a 1 × 1 convolution written as a per-pixel fully connected layer.
-Batches are (samples, features); volumes are (height, width, channels).
+Batches are (samples, features); volumes are (height, width, channels). Each `*_experiment`
+runs one of them on a page's settings (its defaults) and returns every number the page shows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from snippets.architectures import Conv, LayerShape, propagate
+from snippets.conv import conv2d_multichannel
 from snippets.logistic import sigmoid
 
 Array = NDArray[np.float64]
@@ -377,3 +379,213 @@ def mlp_costs(sizes: tuple[int, ...]) -> tuple[int, int]:
     params = sum((n_in + 1) * n_out for n_in, n_out in pairs)  # weights and one bias per unit
     mult_adds = sum(n_in * n_out for n_in, n_out in pairs)  # one per weight
     return params, mult_adds
+
+
+# --- experiments: each layer run on one set of settings, every number a page shows -------
+
+
+@dataclass(frozen=True)
+class DropoutExperiment:
+    """Inverted dropout on one sample: one training pass, the test pass, and its mean."""
+
+    x: Array  # a layer's activations for one sample
+    p: float  # drop probability
+    samples: int  # random masks averaged in `mean`
+    mask: Array  # the mask of the training pass
+    train: Array  # x ⊙ mask / (1 - p)
+    test: Array  # x
+    expectation: Array  # E_mask[dropout(x)], exactly, over all 2^n masks
+    mean: Array  # the mean over `samples` random masks
+    unscaled: Array  # (1 - p) E_mask[dropout(x)] = E_mask[x ⊙ mask]: no 1/(1 - p)
+    std_error: Array  # of `mean`, per unit
+
+    @property
+    def expectation_gap(self) -> float:
+        """max_k |E[dropout(x)]_k - x_k|: rounding only."""
+        return float(np.max(np.abs(self.expectation - self.x)))
+
+    @property
+    def mean_gap(self) -> float:
+        """max_k |mean_k - x_k|."""
+        return float(np.max(np.abs(self.mean - self.x)))
+
+    @property
+    def mean_gap_in_std_errors(self) -> float:
+        """max_k |mean_k - x_k| / standard error_k, over the units that can vary."""
+        varies = self.std_error > 0
+        return float(np.max(np.abs(self.mean - self.x)[varies] / self.std_error[varies], initial=0))
+
+
+def dropout_experiment(
+    x: ArrayLike = (1.2, -0.6, 2.0, 0.4, -1.4, 0.8),
+    p: float = 0.5,
+    seed: int = 4,
+    samples: int = 10_000,
+) -> DropoutExperiment:
+    """One training pass (mask from `seed`), the test pass, the exact and the sampled mean."""
+    x = _as_array("x", x, 1)
+    mask = dropout_mask(x.shape, p, np.random.default_rng(seed))
+    expectation = dropout_expectation(x, p)
+    return DropoutExperiment(
+        x=x,
+        p=p,
+        samples=samples,
+        mask=mask,
+        train=dropout(x, p, mask, training=True),
+        test=dropout(x, p, training=False),
+        expectation=expectation,
+        mean=dropout_mean(x, p, samples, seed),
+        unscaled=(1.0 - p) * expectation,  # the mean without the 1/(1 - p) factor
+        std_error=dropout_standard_error(x, p, samples),
+    )
+
+
+@dataclass(frozen=True)
+class BatchNormExperiment:
+    """Batch normalisation of one batch A, undone by γ and β, and one sample three ways."""
+
+    means: Array  # per feature: the mean and standard deviation the data are drawn from
+    stds: Array
+    eps: float
+    momentum: float  # of the running averages
+    training_batches: int  # batches the running averages were kept over
+    x: Array  # batch A, (samples, features)
+    train: BatchNormTrain  # batch A with γ = 1, β = 0
+    undone: Array  # batch A with γ = sqrt(σ²_B + ε), β = μ_B
+    running_mean: Array
+    running_var: Array
+    in_b: Array  # batch A's first sample, normalised in another batch B
+    at_test: Array  # batch A's first sample at test time, with the running statistics
+
+    @property
+    def identity_gap(self) -> float:
+        """max |y - x| with γ = sqrt(σ²_B + ε), β = μ_B: rounding only."""
+        return float(np.max(np.abs(self.undone - self.x)))
+
+    @property
+    def sample(self) -> Array:
+        """The sample followed through batches A, B and test time: batch A's first."""
+        return self.x[0]
+
+    @property
+    def in_a(self) -> Array:
+        """The sample's output in batch A."""
+        return self.train.y[0]
+
+
+def batch_norm_experiment(
+    batch: int = 16,
+    means: ArrayLike = (5.0, -2.0, 0.5),
+    stds: ArrayLike = (3.0, 0.5, 10.0),
+    eps: float = 1e-5,
+    momentum: float = 0.9,
+    training_batches: int = 200,
+    seed: int = 7,
+) -> BatchNormExperiment:
+    """Batches of N(means, stds²) features from `seed`: batch A, the training batches, batch B."""
+    means, stds = _as_array("means", means, 1), _as_array("stds", stds, 1)
+    if training_batches < 1:
+        raise ValueError(f"training_batches must be at least 1, got {training_batches}")
+    rng = np.random.default_rng(seed)
+    ones, zeros = np.ones(means.size), np.zeros(means.size)
+
+    def draw() -> Array:
+        return rng.normal(means, stds, size=(batch, means.size))
+
+    x = draw()
+    train = batch_norm_train(x, ones, zeros, eps)
+    # γ = batch standard deviation, β = batch mean: the normalisation undone.
+    undone = batch_norm_train(x, np.sqrt(train.var + eps), train.mean, eps).y
+    # Running averages over many training batches, as a framework keeps them.
+    running_mean, running_var = running_statistics(
+        [draw() for _ in range(training_batches)], momentum
+    )
+    batch_b = np.vstack([x[:1], draw()[1:]])  # the same first sample among other samples
+    return BatchNormExperiment(
+        means=means,
+        stds=stds,
+        eps=eps,
+        momentum=momentum,
+        training_batches=training_batches,
+        x=x,
+        train=train,
+        undone=undone,
+        running_mean=running_mean,
+        running_var=running_var,
+        in_b=batch_norm_train(batch_b, ones, zeros, eps).y[0],
+        at_test=batch_norm_test(x[:1], ones, zeros, running_mean, running_var, eps)[0],
+    )
+
+
+@dataclass(frozen=True)
+class LSTMExperiment:
+    """One step of an LSTM cell, and the gradient ∂c_t/∂c_(t-1) it passes back."""
+
+    seed: int  # of the weights
+    params: LSTMParams
+    step: LSTMStep
+    carry: Array  # ∂L/∂c_(t-1) for ∂L/∂c_t = 1, ∂L/∂h_t = 0, by backpropagation
+
+
+def lstm_experiment(
+    x: ArrayLike = (1.0, -0.5),
+    h_prev: ArrayLike = (0.2, -0.4),
+    c_prev: ArrayLike = (0.8, -1.5),
+    seed: int = 3,
+) -> LSTMExperiment:
+    """One step with weights from `seed`; a unit gradient sent into c_t alone, back to c_(t-1)."""
+    x, h_prev = _as_array("x", x, 1), _as_array("h_prev", h_prev, 1)
+    params = lstm_params(x.size, h_prev.size, seed)
+    step = lstm_cell(x, h_prev, c_prev, params)
+    hidden = params.hidden_size
+    carry = lstm_cell_backward(step, params, np.zeros(hidden), np.ones(hidden)).c_prev
+    return LSTMExperiment(seed, params, step, carry)
+
+
+@dataclass(frozen=True)
+class OneByOneExperiment:
+    """A 1 × 1 reduction before a 3 × 3 convolution, and a 1 × 1 convolution two ways."""
+
+    input_shape: tuple[int, int, int]  # the feature map the bottleneck reads
+    reduced_channels: int
+    filters: int
+    costs: Bottleneck
+    x: Array  # a small random volume for the 1 × 1 convolution
+    by_conv: Array  # the sliding-window convolution with 1 × 1 kernels
+    by_matmul: Array  # the per-pixel matrix product X W + b
+
+    @property
+    def saved(self) -> float:
+        """The share of multiply-adds the reduction saves: 1 - reduced / direct."""
+        return 1.0 - self.costs.reduced_mult_adds / self.costs.direct_mult_adds
+
+    @property
+    def gap(self) -> float:
+        """max |convolution - matrix product| over every output: rounding only."""
+        return float(np.max(np.abs(self.by_conv - self.by_matmul)))
+
+
+def one_by_one_experiment(
+    input_shape: tuple[int, int, int] = (28, 28, 256),
+    reduced_channels: int = 64,
+    filters: int = 256,
+    volume_shape: tuple[int, int, int] = (4, 4, 3),
+    volume_filters: int = 2,
+    seed: int = 11,
+) -> OneByOneExperiment:
+    """Bottleneck costs for an Inception-sized map; a random volume from `seed` convolved 1 × 1."""
+    rng = np.random.default_rng(seed)
+    channels = volume_shape[2]
+    x = rng.normal(size=volume_shape)
+    weights = rng.normal(size=(channels, volume_filters))
+    bias = rng.normal(size=volume_filters)
+    kernels = weights.reshape(1, 1, channels, volume_filters)  # 1 × 1 kernels
+    return OneByOneExperiment(
+        input_shape=input_shape,
+        reduced_channels=reduced_channels,
+        filters=filters,
+        costs=bottleneck_costs(input_shape, reduced_channels, filters),
+        x=x,
+        by_conv=conv2d_multichannel(x, kernels, bias=bias),
+        by_matmul=pointwise_dense(x, weights, bias),
+    )

@@ -90,10 +90,25 @@ def gradient_descent(
     return _run("gradient descent", a, b, x0, tolerance, lambda x: x - eta * (a @ x - b))
 
 
+def newton_step(a: object, b: object, x: object) -> Array:
+    """x - H⁻¹ ∇f(x) with H = A, for any symmetric invertible A: the step solves A d = Ax - b
+    (no inverse is formed) and lands on the point where ∇f = 0, whatever kind of point it is."""
+    a, b, x = (np.asarray(v, dtype=float) for v in (a, b, x))
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
+        raise ValueError(f"a must be a non-empty square matrix, got shape {a.shape}")
+    if b.shape != (a.shape[0],) or x.shape != (a.shape[0],):
+        raise ValueError(
+            f"b and x must be vectors of length {a.shape[0]}, got {b.shape}, {x.shape}"
+        )
+    if not np.allclose(a, a.T):
+        raise ValueError("a must be symmetric")
+    return x - np.linalg.solve(a, a @ x - b)  # ∇f(x) = Ax - b
+
+
 def newton(a: object, b: object, x0: object, tolerance: float = 1e-6) -> Run:
-    """x ← x - H⁻¹ ∇f(x) with H = A: the step solves A d = Ax - b (no inverse is formed)."""
+    """Newton's method x ← x - H⁻¹ ∇f(x) on a convex quadratic (A positive definite)."""
     a, b = _check_problem(a, b)
-    return _run("Newton", a, b, x0, tolerance, lambda x: x - np.linalg.solve(a, a @ x - b))
+    return _run("Newton", a, b, x0, tolerance, lambda x: newton_step(a, b, x))
 
 
 def predicted_gd_iterations(a: object, tolerance: float) -> int:
@@ -113,11 +128,12 @@ class HessianCost:
     gradient_bytes: int  # n entries
     hessian_entries: int  # n² entries
     hessian_bytes: int
-    cholesky_flops: float  # about n³/3 multiply-adds to factorise H and solve for a step
+    cholesky_flops: float  # about n³/3 operations (n³/6 multiply-adds) to solve H d = g
 
 
 def hessian_cost(parameters: int, bytes_per_entry: int = BYTES_PER_FLOAT32) -> HessianCost:
-    """The gradient has n entries, the Hessian n²; solving H d = g costs about n³/3."""
+    """The gradient has n entries, the Hessian n²; solving H d = g by a Cholesky factorisation
+    costs about n³/3 floating-point operations (n³/6 multiply-adds; the solves add O(n²))."""
     if isinstance(parameters, bool) or not isinstance(parameters, int) or parameters < 1:
         raise ValueError(f"parameters must be a positive integer, got {parameters!r}")
     if bytes_per_entry < 1:

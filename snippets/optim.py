@@ -258,3 +258,88 @@ def train_plain_network(
             params, state = adam.step(params, grad, state)
     n_params, mult_adds = layers.mlp_costs(sizes)
     return DepthRun(hidden_layers, sizes, n_params, mult_adds, losses)
+
+
+# --- experiments: the optimisers on a stretched bowl, plain networks of growing depth -------
+
+BOWL_OPTIMISERS = (  # learning rates picked by hand for the bowl of `bowl_experiment`
+    SGD(learning_rate=0.07),
+    Momentum(learning_rate=0.01, beta=0.9),
+    RMSProp(learning_rate=0.1, beta=0.9),
+    Adam(learning_rate=0.2),
+    GaussNewton(),
+)
+
+
+@dataclass(frozen=True)
+class BowlExperiment:
+    """What each optimiser remembers, and its path on L(θ) = ½ Σ_j (s_j θ_j)²."""
+
+    scales: tuple[float, ...]  # s_j: the curvature along θ_j is s_j²
+    start: tuple[float, ...]
+    steps: int
+    optimisers: tuple[Optimiser, ...]
+    problem: LeastSquares
+    memories: tuple[Memory, ...]  # one per optimiser
+    paths: tuple[Array, ...]  # θ_0, …, θ_steps, one row per iterate, one per optimiser
+    losses: tuple[Array, ...]  # L(θ_k) along each path
+
+
+def bowl_experiment(
+    scales: tuple[float, ...] = (1.0, 5.0),
+    start: tuple[float, ...] = (-4.0, 1.5),
+    steps: int = 40,
+    optimisers: tuple[Optimiser, ...] = BOWL_OPTIMISERS,
+) -> BowlExperiment:
+    """Each optimiser's memory, and `steps` of it from `start` on the stretched bowl."""
+    problem = elongated_bowl(scales)
+    paths = tuple(trajectory(o, problem, start, steps) for o in optimisers)
+    return BowlExperiment(
+        scales=tuple(scales),
+        start=tuple(start),
+        steps=steps,
+        optimisers=tuple(optimisers),
+        problem=problem,
+        memories=tuple(memory(o) for o in optimisers),
+        paths=paths,
+        losses=tuple(np.array([problem.loss(theta) for theta in path]) for path in paths),
+    )
+
+
+DEPTHS = (1, 2, 4, 8, 16, 32, 64)  # hidden layers of the networks `depth_experiment` trains
+
+
+@dataclass(frozen=True)
+class DepthExperiment:
+    """Plain networks of one width and growing depth, each trained with the same budget."""
+
+    width: int
+    steps: int
+    learning_rate: float
+    seed: int
+    samples: int
+    runs: tuple[DepthRun, ...]  # one per depth, in the order given
+
+    @property
+    def deepest(self) -> DepthRun:
+        return self.runs[-1]
+
+    @property
+    def best_shallower(self) -> DepthRun:
+        """Of the runs before the deepest, the one whose lowest training loss is lowest."""
+        return min(self.runs[:-1], key=lambda run: run.lowest_loss)
+
+
+def depth_experiment(
+    depths: tuple[int, ...] = DEPTHS,
+    width: int = 16,
+    steps: int = 300,
+    learning_rate: float = 3e-3,
+    seed: int = 0,
+    samples: int = 64,
+) -> DepthExperiment:
+    """train_plain_network for each depth, with the same width, budget, seed and data."""
+    if len(depths) < 2:
+        raise ValueError(f"depths must list at least 2 depths to compare, got {depths!r}")
+    runs = tuple(train_plain_network(d, width, steps, learning_rate, seed, samples) for d in depths)
+    return DepthExperiment(width, steps, learning_rate, seed, samples, runs)

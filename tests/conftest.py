@@ -19,7 +19,26 @@ from hypothesis import settings
 # Speed is measured by `nox -s bench`, never asserted in tests: no per-example deadline
 # (a loaded machine would otherwise fail loop-heavy properties at random).
 settings.register_profile("guide", deadline=None)
-settings.load_profile("guide")
+# The fast set (`nox -s fast`, the pre-commit hook) sets HYPOTHESIS_PROFILE=fast: every
+# property still runs, on fewer examples; the whole suite keeps "guide" and its counts.
+FAST_EXAMPLES = 10
+settings.register_profile("fast", parent=settings.get_profile("guide"), max_examples=FAST_EXAMPLES)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "guide")
+settings.load_profile(PROFILE)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In the fast profile, a test's own `@settings(max_examples=N)` is capped too, at the
+    profile's count (a profile alone only sets the default); the whole suite keeps N."""
+    if PROFILE != "fast":
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        # Where @given keeps the test's settings (Hypothesis 6); absent on other tests.
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if own is not None and own.max_examples > FAST_EXAMPLES:
+            test._hypothesis_internal_use_settings = settings(own, max_examples=FAST_EXAMPLES)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]

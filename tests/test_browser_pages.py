@@ -261,7 +261,10 @@ FIGURES = """() => {
     // The room the column gives a figure: its container's content box, at most 42rem.
     const holder = (figure.closest('figure') || figure).parentElement;
     const style = getComputedStyle(holder);
-    const room = holder.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const column = holder.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    // A figure may cap its own width (render/svg.py: labels at text size, no larger).
+    const cap = parseFloat(getComputedStyle(figure.closest('figure') || figure).maxWidth);
+    const room = Number.isNaN(cap) ? column : Math.min(column, cap);
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
     const label = isImg ? figure.getAttribute('alt') : figure.getAttribute('aria-label');
     return {
@@ -287,9 +290,10 @@ def test_every_figure_has_a_text_alternative_and_is_visible(screen, name):
         )
         shown = figure["visible"] and min(figure["width"], figure["height"]) > 0
         assert shown, f"{name}: {figure['what']} is not visible ({figure})"
-        # An <svg> sized by its content alone falls back to 300 px: unreadable labels.
+        # An <svg> sized by its content alone falls back to 300 px: unreadable labels. A figure
+        # takes the column's width, or its own cap where it sets one.
         fills = figure["isImg"] or figure["width"] >= 0.95 * figure["room"]
-        assert fills, f"{name}: {figure['what']} does not take the column's width ({figure})"
+        assert fills, f"{name}: {figure['what']} does not take its width ({figure})"
 
 
 # --- accessibility -------------------------------------------------------------------------
@@ -599,33 +603,5 @@ def test_nothing_overflows_on_a_phone(browser, site_url, name):
     assert width <= PHONE_WIDTH, f"{name} is {width}px wide at {PHONE_WIDTH}px: {wide}"
 
 
-PHONE_FIGURE_WIDTH = 480  # guide.css: the smallest width of a figure on a phone, in px
-
-PHONE_FIGURES = """() => [...document.querySelectorAll('svg.guide-figure')]
-  .filter((svg) => svg.checkVisibility())
-  .map((svg) => {
-    const box = svg.closest('figure');
-    return {
-      figure: svg.id,
-      width: svg.getBoundingClientRect().width,
-      scrolls: box.scrollWidth > box.clientWidth,
-      focusable: box.getAttribute('tabindex') === '0',
-    };
-  })"""
-
-
-def test_figures_stay_readable_on_a_phone(browser, site_url, name):
-    # Shrunk to a phone's column, a figure's labels would be a few pixels high: it keeps a
-    # readable width and scrolls sideways, reachable by keyboard too.
-    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844})
-    try:
-        tab, _ = open_page(context, site_url, name, palette="light")
-        figures = tab.evaluate(PHONE_FIGURES)
-    finally:
-        context.close()
-    if not figures:
-        pytest.skip(f"{name}: no figure")
-    for figure in figures:
-        assert figure["width"] >= PHONE_FIGURE_WIDTH - 1, f"{name}: {figure}"
-        assert figure["scrolls"], f"{name}: {figure} fits a phone: the test is not testing"
-        assert figure["focusable"], f"{name}: {figure} scrolls but a keyboard cannot reach it"
+# On a phone a figure fits the column or scrolls with a cue, its labels at least 11 px:
+# tests/test_browser_phone.py.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from snippets.practice import registry
-from snippets.render.practice import SITE_SEEDS, slug
+from snippets.render.practice import SITE_SEEDS, any_weight, slug, tolerance_text
 from tests.test_browser_pages import contrast, over
 
 pytestmark = pytest.mark.browser
@@ -52,6 +52,19 @@ def all_right(count: int) -> str:
     return "✓ Your answer is right." if count == 1 else f"✓ All {count} answers are right."
 
 
+def wrong_status(right: int, count: int) -> str:
+    """The status line when some answer is wrong: its count and verb agree."""
+    if count == 1:
+        return "✗ Your answer is not right."
+    return f"✗ {right} of {count} answers {'is' if right == 1 else 'are'} right."
+
+
+def test_wrong_status_agrees_in_number():
+    assert wrong_status(0, 1) == "✗ Your answer is not right."
+    assert wrong_status(1, 3) == "✗ 1 of 3 answers is right."
+    assert wrong_status(2, 3) == "✗ 2 of 3 answers are right."
+
+
 def check(page, kind: str, seed: int = SEED) -> str:
     form(page, kind, seed).locator("[data-practice-check]").click()
     return form(page, kind, seed).locator("[data-practice-score]").inner_text()
@@ -75,6 +88,11 @@ def opened(page, site_url, requests):
 # --- the page ------------------------------------------------------------------------------
 
 
+@pytest.mark.claim(
+    "practice/index.md",
+    "Each variant has boxes for your answers, checked right here in your browser",
+)
+@pytest.mark.claim("practice/index.md", "and seeds 1 to 10 are the variants on these pages")
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_page_has_ten_variants_each_with_labelled_decimal_boxes(opened, kind):
     page = opened(kind)
@@ -120,6 +138,15 @@ def test_the_tolerance_is_stated_on_the_page(opened, kind):
 # --- checking answers ----------------------------------------------------------------------
 
 
+@pytest.mark.claim(
+    "practice/index.md",
+    "Each variant has boxes for your answers, checked right here in your browser",
+)
+@pytest.mark.claim(
+    "practice/index.md",
+    "Each box says whether it is right, in words and with a ✓ or ✗",
+)
+@pytest.mark.claim("index.md", "with answer boxes that check you as you go")
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_right_answers_are_checked_right(opened, kind):
     page = opened(kind)
@@ -132,6 +159,10 @@ def test_right_answers_are_checked_right(opened, kind):
         assert box(page, kind, item.key).get_attribute("aria-invalid") is None
 
 
+@pytest.mark.claim(
+    "practice/index.md",
+    "Each box says whether it is right, in words and with a ✓ or ✗",
+)
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_a_wrong_answer_is_told_in_words_not_colour_alone(opened, kind):
     page = opened(kind)
@@ -141,33 +172,59 @@ def test_a_wrong_answer_is_told_in_words_not_colour_alone(opened, kind):
     for item in rest:
         box(page, kind, item.key).fill(typed(item.value, item.tolerance))
     status = check(page, kind)
-    assert status.startswith(f"✗ {len(items) - 1} of {len(items)} answers are right.")
+    assert status.startswith(wrong_status(len(items) - 1, len(items)))
     assert f"Not right: {wrong.text}." in status
     assert mark(page, kind, wrong.key).startswith("✗ Not right")
     assert box(page, kind, wrong.key).get_attribute("aria-invalid") == "true"
 
 
-def test_the_tolerance_is_the_stated_one(opened):
-    page = opened("logistic-step")
-    for item in asked("logistic-step"):
-        field = box(page, "logistic-step", item.key)
-        field.fill(repr(item.value + 0.9 * item.tolerance))
-        check(page, "logistic-step")
-        assert mark(page, "logistic-step", item.key) == "✓ Right.", item
-        field.fill(repr(item.value - 1.1 * item.tolerance))
-        check(page, "logistic-step")
-        assert mark(page, "logistic-step", item.key).startswith("✗"), item
+@pytest.mark.claim("practice/logistic-step.md", "Answers count as right within")
+@pytest.mark.claim("practice/backprop.md", "of the exact value counts as right")
+@pytest.mark.claim("practice/conv-forward.md", "of the exact value counts as right")
+@pytest.mark.claim("practice/conv-backward.md", "of the exact value counts as right")
+@pytest.mark.claim("practice/conv-shape.md", "Counts must be exact.")
+@pytest.mark.claim("practice/param-count.md", "Counts must be exact.")
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_the_tolerance_is_the_stated_one(opened, kind):
+    # What the introduction and the variant's form state is what the boxes take: a number
+    # within the tolerance (either side) is right, one beyond it is not; a count must be exact.
+    page = opened(kind)
+    spec = registry.kind(kind)
+    stated = tolerance_text(any_weight(spec.asked(spec.exam_problem())))
+    assert stated in page.locator("article").inner_text()
+    items = asked(kind)
+    assert tolerance_text(items) in form(page, kind).locator(".quiz-hint").inner_text()
+    for item in items:
+        field = box(page, kind, item.key)
+        if item.tolerance:
+            right = [item.value + 0.9 * item.tolerance, item.value - 0.9 * item.tolerance]
+            wrong = [item.value + 1.1 * item.tolerance, item.value - 1.1 * item.tolerance]
+        else:
+            right, wrong = [item.value], [item.value + 1, item.value - 0.5]
+        for value, verdict in [*((v, "✓ Right.") for v in right), *((v, "✗") for v in wrong)]:
+            field.fill(repr(value) if item.tolerance else str(value))
+            check(page, kind)
+            assert mark(page, kind, item.key).startswith(verdict), (item, value)
 
 
-def test_a_comma_and_a_true_minus_sign_are_read_as_a_number(opened):
-    page = opened("backprop")
-    item = next(i for i in asked("backprop") if i.value < 0 and i.value != int(i.value))
-    field = box(page, "backprop", item.key)
-    field.fill(typed(item.value, item.tolerance).replace(".", ",").replace("-", "\u2212"))
-    check(page, "backprop")
-    assert mark(page, "backprop", item.key) == "✓ Right."
+@pytest.mark.claim("practice/logistic-step.md", "Type a decimal point or a comma")
+@pytest.mark.claim("practice/backprop.md", "Type a decimal point or a comma")
+@pytest.mark.claim("practice/conv-forward.md", "Type a decimal point or a comma")
+@pytest.mark.claim("practice/conv-backward.md", "Type a decimal point or a comma")
+@pytest.mark.claim("practice/index.md", "A comma works as the decimal mark too.")
+@pytest.mark.parametrize("kind", ["logistic-step", "backprop", "conv-forward", "conv-backward"])
+def test_a_comma_and_a_true_minus_sign_are_read_as_a_number(opened, kind):
+    page = opened(kind)
+    items = asked(kind)
+    item = min(items, key=lambda i: (i.value >= 0, i.value == int(i.value)))  # -1.5 if any
+    field = box(page, kind, item.key)
+    field.fill(f"{item.value:.4f}".replace(".", ",").replace("-", "\u2212"))
+    check(page, kind)
+    assert mark(page, kind, item.key) == "✓ Right."
 
 
+@pytest.mark.claim("practice/conv-shape.md", "a comma or space between thousands is fine")
+@pytest.mark.claim("practice/param-count.md", "a comma or space between thousands is fine")
 def test_a_count_may_have_thousands_separators(opened, site_url):
     seed = next(s for s in SITE_SEEDS if asked("param-count", s)[0].value >= 1000)
     page = opened("param-count")
@@ -178,6 +235,13 @@ def test_a_count_may_have_thousands_separators(opened, site_url):
     box(page, "param-count", item.key, seed).fill(str(round(item.value) + 1))
     assert check(page, "param-count", seed).startswith("✗")
     assert "exact" in mark(page, "param-count", item.key, seed)
+    # The other page of counts reads them the same way: a number, only not the right one.
+    page = opened("conv-shape")
+    item = asked("conv-shape")[0]
+    for text in ("1,234", "1 234"):
+        box(page, "conv-shape", item.key).fill(text)
+        check(page, "conv-shape")
+        assert mark(page, "conv-shape", item.key) == "✗ Not right: a count must be exact."
 
 
 def test_text_that_is_not_a_number_is_told_so(opened):
@@ -235,24 +299,59 @@ def test_nothing_is_stored_in_the_browser(opened):
     assert page.evaluate("Object.keys(localStorage)") == before
 
 
+# --- test mode ------------------------------------------------------------------------------
+
+
+@pytest.mark.claim(
+    "practice/index.md",
+    "The Test mode switch at the top of each page hides every solution until you ask for it.",
+)
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_test_mode_hides_every_solution_until_revealed(opened, kind):
+    page = opened(kind)
+    toggle = page.locator(".guide-test-toggle")
+    # At the top: before the first variant.
+    assert toggle.evaluate(
+        "(t) => Boolean(t.compareDocumentPosition(document.querySelector('article h2'))"
+        " & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+    solutions = page.locator("article details.success")
+    shown = "(all) => all.filter((d) => d.getClientRects().length > 0).length"
+    count = solutions.count()
+    assert count >= len(SITE_SEEDS)
+    assert solutions.evaluate_all(shown) == count  # folded, but there to open
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert solutions.evaluate_all(shown) == 0
+    reveal = page.locator(".guide-reveal--solution")
+    assert reveal.count() == count  # one Reveal per solution
+    reveal.first.click()
+    assert solutions.evaluate_all(shown) == 1
+    assert solutions.first.evaluate("(d) => d.open")
+    assert form(page, kind).locator("input[data-answer]").first.is_visible()  # boxes stay
+    toggle.click()
+    assert solutions.evaluate_all(shown) == count
+
+
 # --- keyboard, phone, palettes -------------------------------------------------------------
 
 
-def test_keyboard_alone_fills_and_checks_a_variant(opened):
-    page = opened("conv-shape")
-    items = asked("conv-shape")
-    box(page, "conv-shape", items[0].key).focus()
+@pytest.mark.claim("practice/[!i]*.md", "press Enter or Check to check every box")
+@pytest.mark.claim("practice/*.md", "press Check (or Enter)")
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_keyboard_alone_fills_and_checks_a_variant(opened, kind):
+    page = opened(kind)
+    items = asked(kind)
+    box(page, kind, items[0].key).focus()
     for n, item in enumerate(items):
-        assert (
-            page.evaluate("document.activeElement.id") == f"{slug('conv-shape', SEED)}-{item.key}"
-        )
+        assert page.evaluate("document.activeElement.id") == f"{slug(kind, SEED)}-{item.key}"
         page.keyboard.type(typed(item.value, item.tolerance))
         if n < len(items) - 1:
             page.keyboard.press("Tab")
-    page.keyboard.press("Enter")  # Enter in a box checks the form
-    status = form(page, "conv-shape").locator("[data-practice-score]")
+    page.keyboard.press("Enter")  # Enter in a box checks every box of the form
+    status = form(page, kind).locator("[data-practice-score]")
     assert status.inner_text() == all_right(len(items))
-    form(page, "conv-shape").locator("[data-practice-clear]").focus()
+    form(page, kind).locator("[data-practice-clear]").focus()
     page.keyboard.press("Shift+Tab")  # back to Check, then activate it with the space bar
     assert page.evaluate("document.activeElement.hasAttribute('data-practice-check')")
     page.keyboard.press(" ")

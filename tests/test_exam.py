@@ -42,3 +42,14 @@ def test_every_part_has_a_page_in_the_nav():
 def test_unknown_part_is_rejected(number):
     with pytest.raises(ValueError, match=r"^number must"):
         exam.part(number)
+
+
+def test_short_question_8_is_optional_as_in_the_exam():
+    optional = [
+        (part.number, question.label)
+        for part in exam.PARTS
+        for question in part.questions
+        if question.optional
+    ]
+    assert optional == [(2, "8")]
+    assert next(q for q in exam.part(2).questions if q.label == "8").optional is True

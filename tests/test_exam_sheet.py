@@ -3,7 +3,12 @@ time from exam.py, the chapters' own statements, and nothing of any solution."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
+import shutil
+import subprocess
+import sys
 from functools import cache
 
 import pytest
@@ -24,6 +29,7 @@ def prose() -> str:
     return re.sub(r"<figure.*?</figure>", "", text(), flags=re.DOTALL)
 
 
+@pytest.mark.claim("index.md", "(questions only)")
 def test_sheet_has_no_solution_block():
     assert not re.search(r"^\s*(\?\?\?|!!!)", text(), flags=re.MULTILINE)
     assert "<details" not in text()
@@ -86,25 +92,27 @@ def test_settings_come_before_their_first_question():
         assert before.rstrip().endswith(setting().rstrip())
 
 
-def test_fallbacks_are_the_questions_without_a_statement_function_or_prose():
-    fallbacks = sheet.fallbacks()
-    for part in exam.PARTS[1:]:
-        for q in part.questions:
-            stated = (part.number, q.label) in sheet.STATEMENTS or sheet.page_prose(
-                part.number, q.label
-            )
-            assert ((part.number, q.label) in fallbacks) != bool(stated)
-
-
-def test_prose_statements_are_taken_from_the_chapter_pages():
-    prose = sheet.statement(5, "2 (b)")
-    assert "Find" in prose
-    assert "```" not in prose
-    assert prose in (sheet.DOCS / exam.part(5).page).read_text()
-
-
 def test_every_question_has_a_statement():
-    assert sheet.fallbacks() == []
+    for part in exam.PARTS:
+        for q in part.questions:
+            assert sheet.statement(part.number, q.label).strip(), (part.number, q.label)
+
+
+def test_worded_statements_are_the_wording_of_exam_py():
+    """One home for a question's wording: the sheet prints exam.WORDING, as the chapter does."""
+    for (part, label), wording in exam.WORDING.items():
+        assert sheet.statement(part, label) == wording
+        assert md.question(part, label).statement == wording
+
+
+def test_a_question_without_wording_or_statement_function_is_refused(monkeypatch):
+    monkeypatch.setitem(exam.WORDING, (6, "d"), "")
+    monkeypatch.setattr(exam, "PARTS", exam.PARTS)  # unchanged; the wording is read per call
+    question = md.question(6, "d")
+    monkeypatch.setattr(md, "question", lambda part, label: dataclasses.replace(
+        question, statement="") if (part, label) == (6, "d") else question)  # fmt: skip
+    with pytest.raises(ValueError, match="has no wording"):
+        sheet.statement(6, "d")
 
 
 def test_topic_keeps_capitals_and_capitalises_the_first_letter():
@@ -126,3 +134,52 @@ def test_built_sheet_has_every_part_and_no_solution(site):
     for part in exam.PARTS:
         assert f"Part {part.roman} · {part.title} · {md.points(part.points)}" in html
     assert html.count('<svg class="guide-figure"') == text().count('<svg class="guide-figure"')
+
+
+@pytest.mark.build
+def test_the_cached_sheet_follows_an_edited_wording(tmp_path):
+    """Edit a question's wording (in a copy), rebuild with the cache on: the sheet follows."""
+    shutil.copytree(ROOT / "snippets", tmp_path / "snippets",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    docs = tmp_path / "docs"
+    for folder in ("assets", "stylesheets", "javascripts"):
+        shutil.copytree(ROOT / "docs" / folder, docs / folder)
+    (docs / "index.md").write_text("# Home\n")
+    shutil.copy(ROOT / "docs" / "exam-sheet.md", docs / "exam-sheet.md")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nnav: [index.md, exam-sheet.md]\n"
+        f"hooks: [{tmp_path / 'snippets' / 'mdext' / 'hooks.py'}]\n"
+    )
+    env = os.environ | {
+        "NO_MKDOCS_2_WARNING": "1",
+        "PYTHONPATH": str(tmp_path),  # the copy's snippets, not the repository's
+        "I2DL_EXEC_CACHE": str(tmp_path / "cache"),
+    }
+
+    def built() -> str:
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config),
+                   "-d", str(tmp_path / "site")]  # fmt: skip
+        result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
+                                check=False)  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+        return (tmp_path / "site" / "exam-sheet.html").read_text(encoding="utf-8")
+
+    old = exam.WORDING[5, "2 (c)"]
+    assert old in built()
+    module = tmp_path / "snippets" / "exam.py"
+    source = module.read_text(encoding="utf-8")
+    assert source.count(repr(old)[1:-1]) == 1
+    module.write_text(source.replace(repr(old)[1:-1], "Why can residual nets be deep? (edited)"))
+    html = built()
+    assert "Why can residual nets be deep? (edited)" in html
+    assert old not in html
+
+
+def test_sheet_says_which_figures_were_rebuilt():
+    for (part, label), note in exam.RECONSTRUCTED.items():
+        before, _, _ = text().partition(sheet.heading(part, label))
+        since_last_question = before.rpartition("\n### ")[2]  # between it and the one before
+        assert f"*Rebuilt figure.* {note}" in since_last_question, (part, label)
+    assert {(2, "4"), (6, "a")} <= exam.RECONSTRUCTED.keys()
+    assert any(part == 5 for part, _ in exam.RECONSTRUCTED)

@@ -9,7 +9,6 @@ import pytest
 
 from snippets.mdext import cached_exec
 from snippets.mdext.cached_exec import BlockError, cache_key, dependencies, run
-from snippets.render import markdown
 
 LOGISTIC_BLOCK = "from snippets.render.logistic import step_statement\nprint(1)\n"
 CONV_BLOCK = "from snippets.conv import output_size\nprint(output_size(5, 3))\n"
@@ -19,9 +18,8 @@ CONV_BLOCK = "from snippets.conv import output_size\nprint(output_size(5, 3))\n"
 def project(tmp_path, monkeypatch):
     """A copy of the package and tests, so a test can edit a snippet safely."""
     shutil.copytree(cached_exec.ROOT / "snippets", tmp_path / "snippets")
-    shutil.copytree(markdown.TESTS_DIR, tmp_path / "tests")
+    shutil.copytree(cached_exec.ROOT / "tests", tmp_path / "tests")
     monkeypatch.setattr(cached_exec, "ROOT", tmp_path)
-    monkeypatch.setattr(markdown, "TESTS_DIR", tmp_path / "tests")
     return tmp_path
 
 
@@ -53,13 +51,17 @@ def test_changing_the_block_changes_the_key(project):
     assert cache_key(CONV_BLOCK, {}) != cache_key(CONV_BLOCK.replace("5", "7"), {})
 
 
-def test_changing_a_test_changes_keys_of_blocks_showing_provenance(project):
-    uses_provenance = "from snippets.render.markdown import provenance\nprint(1)\n"
-    before = cache_key(uses_provenance, {}), cache_key(CONV_BLOCK, {})
+def test_a_new_test_re_keys_no_block(project):
+    """Blocks only name the functions behind a result; the build links them to their tests,
+    so adding a test re-runs no block (not even one that shows "How we know")."""
+    shows_evidence = (
+        "from snippets.logistic import sigmoid\n"
+        "from snippets.render.markdown import how_we_know\nprint(how_we_know(sigmoid))\n"
+    )
+    before = cache_key(shows_evidence, {}), cache_key(CONV_BLOCK, {})
     test = project / "tests" / "test_logistic.py"
-    test.write_text(test.read_text() + "\n\ndef test_new():\n    pass\n")
-    assert cache_key(uses_provenance, {}) != before[0]
-    assert cache_key(CONV_BLOCK, {}) == before[1]
+    test.write_text(test.read_text() + "\n\ndef test_new():\n    sigmoid(0)\n")
+    assert (cache_key(shows_evidence, {}), cache_key(CONV_BLOCK, {})) == before
 
 
 def test_second_run_is_answered_from_the_cache(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ from snippets.layer_cache import (
     gradient_check,
     numerical_gradient,
     relative_error,
+    unmasked_backward_error,
 )
 
 FD_STEP = 1e-6
@@ -42,6 +43,7 @@ def _draw(seed: int, n: int, d: int, m: int):
     )
 
 
+@pytest.mark.claim("part-2-short-questions.md", "forward returns the output and caches")
 @given(seeds, sizes, sizes, sizes)
 def test_forward_is_relu_of_affine(seed, n, d, m):
     x, w, b, _ = _draw(seed, n, d, m)
@@ -54,8 +56,11 @@ def test_forward_is_relu_of_affine(seed, n, d, m):
     )
     assert_allclose(out, naive, rtol=EXACT_RTOL, atol=1e-12)
     assert_allclose(cache.z, x @ w + b, rtol=EXACT_RTOL)
+    assert_allclose(cache.x, x, rtol=0)  # the cache keeps the input and the weights
+    assert_allclose(cache.w, w, rtol=0)
 
 
+@pytest.mark.claim("part-2-short-questions.md", "ReLU lets the gradient through only where")
 @given(seeds, sizes, sizes, sizes)
 def test_backward_matches_finite_differences(seed, n, d, m):
     x, w, b, grad_out = _draw(seed, n, d, m)
@@ -86,6 +91,7 @@ def test_numerical_gradient_of_a_quadratic_form_is_exact(seed, n):
     assert_allclose(got, 0.5 * (m + m.T) @ a, rtol=FD_RTOL, atol=FD_ATOL)
 
 
+@pytest.mark.claim("part-2-short-questions.md", "give the same numbers")
 def test_example_passes_its_gradient_check():
     check = gradient_check(*example_inputs())
     assert check.min_distance_to_kink > KINK_MARGIN
@@ -100,6 +106,29 @@ def test_gradient_check_catches_a_wrong_backward():
     wrong = grad_out @ w.T
     right = gradient_check(x, w, b, grad_out).numeric.x
     assert relative_error(wrong, right) > 1e-2
+
+
+@pytest.mark.claim(
+    "part-2-short-questions.md",
+    "A backward that forgot the ReLU mask would show a relative error of 1 in",
+)
+def test_forgotten_relu_mask_shows_a_relative_error_of_one_in_the_example():
+    # The page prints this error rounded to six decimals: 1.
+    error = unmasked_backward_error(*example_inputs())
+    assert round(error, 6) == 1
+    assert error > 1e6 * CHECK_PASSES  # far above what a right backward shows
+
+
+@pytest.mark.claim(
+    "part-2-short-questions.md",
+    "far more than a difference step moves it, so the differences never straddle the kink.",
+)
+def test_difference_steps_never_cross_the_relu_kink_in_the_example():
+    # A step h in one entry of x, W or b moves z by at most h·max(|W|, |x|, 1).
+    x, w, b, grad_out = example_inputs()
+    check = gradient_check(x, w, b, grad_out)
+    largest_move = FD_STEP * max(np.abs(w).max(), np.abs(x).max(), 1.0)
+    assert check.min_distance_to_kink > largest_move
 
 
 def test_relative_error_is_zero_for_equal_arrays():

@@ -33,6 +33,7 @@ widths = st.lists(st.integers(1, 6), min_size=2, max_size=5)
 entries = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False, allow_infinity=False)
 
 
+@pytest.mark.claim("part-2-short-questions.md", "both ways give the same output")
 @given(widths, seeds)
 def test_two_layers_equal_their_composition(sizes, seed):
     first, second = random_layers(sizes[:3] if len(sizes) >= 3 else [*sizes, 2], seed)[:2]
@@ -42,6 +43,11 @@ def test_two_layers_equal_their_composition(sizes, seed):
     )
 
 
+@pytest.mark.claim("part-2-short-questions.md", "A composition of affine maps is affine")
+@pytest.mark.claim(
+    "part-2-short-questions.md", "however deep, the network collapses to a single linear layer"
+)
+@pytest.mark.claim("part-2-short-questions.md", "without activations it collapses to")
 @given(widths, seeds)
 def test_linear_stack_is_one_affine_layer(sizes, seed):
     layers = random_layers(sizes, seed)
@@ -54,6 +60,7 @@ def test_linear_stack_is_one_affine_layer(sizes, seed):
     )
 
 
+@pytest.mark.claim("part-2-short-questions.md", "Every affine map")
 @given(widths, seeds)
 def test_linear_stack_passes_the_midpoint_test(sizes, seed):
     layers = random_layers(sizes, seed)
@@ -62,6 +69,7 @@ def test_linear_stack_passes_the_midpoint_test(sizes, seed):
     assert_allclose(defect, 0.0, atol=COLLAPSE_ATOL)
 
 
+@pytest.mark.claim("part-2-short-questions.md", "no single affine layer computes")
 def test_relu_stack_fails_the_midpoint_test():
     # The smallest counterexample: f(x) = relu(x) + relu(-x) = |x| at x = -1 and y = 1.
     layers = absolute_value_layers()
@@ -73,10 +81,21 @@ def test_relu_stack_fails_the_midpoint_test():
     )
 
 
+@pytest.mark.claim("part-2-short-questions.md", "a straight line; with ReLU it bends.")
 def test_random_relu_stack_of_the_page_is_not_affine():
     layers = random_layers((1, 8, 8, 8, 1), seed=4)
     defect = midpoint_defect(layers, np.array([-2.0]), np.array([2.0]), activation=True)
     assert np.abs(defect).max() > NONLINEAR_DEFECT
+
+
+def test_relu_stack_of_the_page_is_piecewise_linear():
+    # A bent line made of straight pieces: on the plotted grid the slope changes somewhere,
+    # but stays the same across nine in ten of the grid's triples of points.
+    layers = random_layers((1, 8, 8, 8, 1), seed=4)
+    xs = np.linspace(-3.0, 3.0, 401)
+    ys = np.array([stack(layers, np.array([x]), activation=True)[0] for x in xs])
+    bends = np.abs(np.diff(ys, 2)) > COLLAPSE_ATOL
+    assert 0 < bends.sum() < len(bends) / 10
 
 
 @given(st.lists(entries, min_size=1, max_size=8))
@@ -105,6 +124,7 @@ def test_absolute_value_stack_computes_abs_with_relu_and_zero_without(x):
     assert_allclose(stack(layers, np.array([x]), activation=False), [0.0], atol=COLLAPSE_ATOL)
 
 
+@pytest.mark.claim("part-2-short-questions.md", "(weights drawn at random, rounded to one decimal)")
 @given(widths, seeds)
 def test_random_layers_round_to_the_asked_decimals(sizes, seed):
     for layer in random_layers(sizes, seed, decimals=1):

@@ -20,6 +20,7 @@ from snippets.logistic import (
     sigmoid_grad,
 )
 from tests.strategies import extreme_scores, reals, scores, targets
+from tests.witnesses import central_difference
 
 FD_STEP = 1e-5  # central differences: truncation error ~ h², round-off ~ eps / h
 FD_ATOL = 1e-8
@@ -28,13 +29,13 @@ EXACT_RTOL = 1e-12
 EXAM_ATOL = 5e-3
 
 
-def central_difference(f, z: float, h: float = FD_STEP) -> float:
-    return (f(z + h) - f(z - h)) / (2 * h)
-
-
+@pytest.mark.claim(
+    "exam-sheet.md",
+    "Show that the derivative of the sigmoid with respect to its input is",
+)
 @given(scores)
 def test_sigmoid_derivative_matches_finite_differences(z):
-    assert_allclose(sigmoid_grad(z), central_difference(sigmoid, z), atol=FD_ATOL)
+    assert_allclose(sigmoid_grad(z), central_difference(sigmoid, z, FD_STEP), atol=FD_ATOL)
 
 
 @given(scores)
@@ -42,9 +43,10 @@ def test_sigmoid_is_symmetric(z):
     assert_allclose(sigmoid(-z), 1 - sigmoid(z), atol=1e-15)
 
 
+@pytest.mark.claim("part-3-logistic-regression.md", "The gradient is the prediction error")
 @given(scores, targets)
 def test_bce_gradient_is_p_minus_t(z, t):
-    numeric = central_difference(lambda s: bce_from_score(s, t), z)
+    numeric = central_difference(lambda s: bce_from_score(s, t), z, FD_STEP)
     assert_allclose(bce_grad_score(z, t), numeric, atol=FD_ATOL)
     assert_allclose(bce_grad_score(z, t), sigmoid(z) - t, rtol=EXACT_RTOL)
 
@@ -97,7 +99,9 @@ def test_descent_step_gradient_matches_finite_differences(x, b, t):
     step = descent_step(x, w, b, t, learning_rate=0.1)
     for i in range(len(x)):
         unit = np.eye(len(x))[i]
-        numeric = central_difference(lambda s, u=unit: bce_from_score(x @ (w + s * u) + b, t), 0.0)
+        numeric = central_difference(
+            lambda s, u=unit: bce_from_score(x @ (w + s * u) + b, t), 0.0, FD_STEP
+        )
         assert_allclose(step.grad_w[i], numeric, atol=1e-6)
 
 
@@ -143,3 +147,17 @@ def test_answer_key_exact_path_agrees_to_two_decimals():
     step = descent_step(PROBLEM.x, PROBLEM.w, PROBLEM.b, PROBLEM.t, PROBLEM.learning_rate)
     assert_allclose(step.p, PUBLISHED.p, atol=EXAM_ATOL)
     assert_allclose(step.w_new[0], PUBLISHED.w1_new, atol=EXAM_ATOL)
+
+
+@pytest.mark.claim("part-3-logistic-regression.md", "Reading the plot costs little")
+@pytest.mark.claim("part-3-logistic-regression.md", "which rounds to the same")
+def test_reading_the_plot_changes_the_new_weight_by_less_than_its_rounding():
+    problem, p_read = exam.LOGISTIC_STEP, exam.PLOT_READING_P
+    args = (problem.x, problem.w, problem.b, problem.t, problem.learning_rate)
+    read, exact = descent_step(*args, p=p_read), descent_step(*args)
+    k = problem.asked_weight - 1
+    assert abs(read.p - exact.p) < 1e-3
+    assert abs(read.w_new[k] - exact.w_new[k]) < 1e-4
+    assert (
+        round(read.w_new[k], 2) == round(exact.w_new[k], 2) == exam.PUBLISHED_LOGISTIC_STEP.w1_new
+    )

@@ -55,6 +55,9 @@ def test_confusion_matrix_counts_every_sample_once(pair):
     assert confusion_matrix(targets, predictions).total == len(targets)
 
 
+@pytest.mark.claim(
+    "part-2-short-questions.md", "High precision means few false positives among the offers"
+)
 @given(labelled_predictions)
 def test_precision_is_share_of_right_positive_predictions(pair):
     targets, predictions = pair
@@ -89,12 +92,29 @@ def test_confusion_rejects_negative_counts():
         Confusion(tp=1, fp=-1, fn=0, tn=0)
 
 
-def test_hiring_days_have_the_same_applicants():
+@pytest.mark.claim("part-2-short-questions.md", "decide about the same applicants")
+def test_both_hiring_models_decide_about_the_same_applicants():
+    # One day, two models: the same applicants, the same good candidates among them.
     lenient, strict = HIRING_DAY["lenient"], HIRING_DAY["strict"]
     assert lenient.total == strict.total
     assert lenient.actual_positive == strict.actual_positive
 
 
+@pytest.mark.claim(
+    "part-2-short-questions.md",
+    "the same model with a higher threshold: its offers are among the lenient model's",
+)
+def test_strict_model_offers_are_among_the_lenient_offers():
+    # A higher threshold only withdraws offers: no more good and no more wrong offers.
+    lenient, strict = HIRING_DAY["lenient"], HIRING_DAY["strict"]
+    assert strict.tp <= lenient.tp
+    assert strict.fp <= lenient.fp
+
+
+@pytest.mark.claim(
+    "part-2-short-questions.md",
+    "The start-up wants the strict model: higher precision, lower recall.",
+)
 def test_strict_hiring_model_trades_recall_for_precision():
     lenient, strict = HIRING_DAY["lenient"], HIRING_DAY["strict"]
     assert strict.precision > lenient.precision

@@ -9,23 +9,28 @@ published answers; the JSON has exactly the documented keys.
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import random
 import re
+import sys
 from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.colors import to_rgba
 from numpy.testing import assert_allclose
 
-from snippets import exam
+from snippets import backprop, conv, exam
+from snippets.architectures import Conv, layer_shape
 from snippets.backprop import BIAS_NAMES, WEIGHT_NAMES
-from snippets.logistic import descent_step
+from snippets.logistic import descent_step, sigmoid
+from snippets.mdext import evidence
 from snippets.practice import backprop as backprop_kind
 from snippets.practice import (
     conv_backward,
@@ -41,9 +46,29 @@ from snippets.practice.logistic_step import PLOT_TOLERANCE, plot_reading
 from snippets.practice.param_count import ParamCountProblem, params
 from snippets.practice.seeds import SEED_LIMIT, Draw, check_seed
 from snippets.render import architectures as architectures_render
+from snippets.render import backprop as backprop_render
+from snippets.render import backprop_figures, palette
 from snippets.render import conv as conv_render
+from snippets.render import logistic as logistic_render
+from snippets.render import markdown as md
 from snippets.render import practice as render
-from snippets.render.conv_figures import position_name
+from snippets.render.conv_figures import (
+    conv_forward_figure,
+    grad_kernel_figure,
+    number_text,
+    position_name,
+)
+from snippets.render.logistic_figures import Z_RANGE, sigmoid_figure
+from snippets.render.numbers import TIMES, decimal, num
+from tests.figures import (
+    COMPUTED_NODES,
+    NETWORK_EDGES,
+    assert_grid_shows,
+    grid_texts,
+    node_edges,
+    texts_in,
+)
+from tests.witnesses import central_difference, naive_conv
 
 # --- strategies (to move into tests/strategies.py) ---
 # Every valid seed of a practice problem.
@@ -92,10 +117,6 @@ def decimals_at_most(value: float, places: int) -> bool:
     return abs(scaled - round(scaled)) < 1e-6
 
 
-def central_difference(f, x: float, h: float = FD_STEP) -> float:
-    return (f(x + h) - f(x - h)) / (2 * h)
-
-
 # --- independent witnesses ---------------------------------------------------------------------
 
 
@@ -109,10 +130,10 @@ def logistic_witness(x, w, b, t, learning_rate) -> dict:
 
     z = sum(xi * wi for xi, wi in zip(x, w, strict=True)) + b
     grad_w = [
-        central_difference(lambda v, i=i: loss([*w[:i], v, *w[i + 1 :]], b), w[i])
+        central_difference(lambda v, i=i: loss([*w[:i], v, *w[i + 1 :]], b), w[i], FD_STEP)
         for i in range(len(w))
     ]
-    grad_b = central_difference(lambda v: loss(w, v), b)
+    grad_b = central_difference(lambda v: loss(w, v), b, FD_STEP)
     return {
         "z": z,
         "p": 1 / (1 + math.exp(-z)),
@@ -144,7 +165,9 @@ def backprop_witness(problem) -> dict:
 
     hidden, outputs = network(problem.inputs, values)
     grads = {
-        name: central_difference(lambda v, name=name: loss(values | {name: v}), values[name])
+        name: central_difference(
+            lambda v, name=name: loss(values | {name: v}), values[name], FD_STEP
+        )
         for name in values
     }
     return {
@@ -154,22 +177,6 @@ def backprop_witness(problem) -> dict:
         "grads": grads,
         "updated": {k: values[k] - problem.learning_rate * grads[k] for k in values},
     }
-
-
-def naive_conv(x, kernel, stride, padding) -> list[list[float]]:
-    """Cross-correlation by four loops over the unpadded input: out-of-range cells are zeros."""
-    n_rows, n_cols, f = len(x), len(x[0]), len(kernel)
-    out_rows = (n_rows + 2 * padding - f) // stride + 1
-    out_cols = (n_cols + 2 * padding - f) // stride + 1
-    z = [[0.0] * out_cols for _ in range(out_rows)]
-    for i in range(out_rows):
-        for j in range(out_cols):
-            for a in range(f):
-                for b in range(f):
-                    r, c = stride * i + a - padding, stride * j + b - padding
-                    if 0 <= r < n_rows and 0 <= c < n_cols:
-                        z[i][j] += x[r][c] * kernel[a][b]
-    return z
 
 
 def conv_backward_witness(problem) -> dict:
@@ -228,7 +235,9 @@ def witness(kind: str, problem) -> dict:
         return backprop_witness(problem)
     if kind == "conv-forward":
         return {
-            "output": naive_conv(problem.input, problem.kernel, problem.stride, problem.padding)
+            "output": naive_conv(
+                problem.input, problem.kernel, problem.stride, problem.padding
+            ).tolist()
         }
     if kind == "conv-backward":
         return conv_backward_witness(problem)
@@ -272,12 +281,28 @@ def assert_answer_matches_witness(kind: str, seed: int | None) -> None:
 # --- determinism -----------------------------------------------------------------------------
 
 
+@pytest.mark.claim(
+    "practice/[!i]*.md", "Each variant is made from its seed and is the same on every visit."
+)
+@pytest.mark.claim(
+    "practice/index.md",
+    "each one is made from its seed, so it is the same on every visit",
+)
+@pytest.mark.claim("practice/index.md", "the same kind and seed always give the same problem")
 @given(kinds, seeds)
 def test_same_kind_and_seed_give_the_same_problem(kind, seed):
     assert registry.problem(kind, seed) == registry.problem(kind, seed)
     assert schema.record(kind, seed) == schema.record(kind, seed)
 
 
+@pytest.mark.claim(
+    "practice/[!i]*.md", "Each variant is made from its seed and is the same on every visit."
+)
+@pytest.mark.claim(
+    "practice/index.md",
+    "each one is made from its seed, so it is the same on every visit",
+)
+@pytest.mark.claim("practice/index.md", "the same kind and seed always give the same problem")
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_generation_ignores_global_random_state(kind):
     random.seed(1)
@@ -294,10 +319,18 @@ def test_different_seeds_give_different_problems(kind):
     assert len(set(problems)) >= 35  # param-count has a few hundred problems: some repeat
 
 
+@pytest.mark.claim("practice/[!i]*.md", "fresh variants of")
+@pytest.mark.claim(
+    "practice/index.md",
+    "in fresh variants here: the same kind of problem with new numbers",
+)
+@pytest.mark.claim("index.md", "give ten new problems of each computational kind")
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_the_ten_variants_of_a_page_differ(kind):
+    # Ten different problems, none of them the exam's own: fresh, new numbers.
     problems = {json.dumps(schema.record(kind, seed)["problem"]) for seed in render.SITE_SEEDS}
     assert len(problems) == len(render.SITE_SEEDS) == 10
+    assert json.dumps(schema.record(kind, None)["problem"]) not in problems
 
 
 def test_draws_are_pinned_across_versions():
@@ -322,31 +355,55 @@ def test_unknown_kind_is_rejected_naming_the_kinds():
 # --- answers equal an independent recomputation ---------------------------------------------
 
 
+@pytest.mark.claim(
+    "practice/logistic-step.md",
+    "The score is the weighted sum of the features plus the bias",
+)
+@pytest.mark.claim("practice/index.md", "score z = xᵀw + b")
+@pytest.mark.claim("practice/index.md", "∂CE/∂w = (p - t) x")
+@pytest.mark.claim("practice/index.md", "∂CE/∂b = p - t")
+@pytest.mark.claim("practice/index.md", "w - α ∂CE/∂w")
+@pytest.mark.claim("practice/index.md", "b - α ∂CE/∂b")
 @given(seeds)
 def test_logistic_step_answer_matches_finite_differences(seed):
     assert_answer_matches_witness("logistic-step", seed)
 
 
+@pytest.mark.claim("practice/index.md", "[h1, h2, h3, h4]: sums, then ReLU")
+@pytest.mark.claim("practice/index.md", "0.5 (t1 - o1)² + 0.5 (t2 - o2)², the exam's MSE")
+@pytest.mark.claim("practice/index.md", "∂loss/∂ of every weight and bias")
+@pytest.mark.claim("practice/index.md", "every weight and bias after one step")
 @given(seeds)
 def test_backprop_answer_matches_finite_differences(seed):
     assert_answer_matches_witness("backprop", seed)
 
 
+@pytest.mark.claim("practice/index.md", "zero padding p on every side")
+@pytest.mark.claim("practice/index.md", "the whole output Z = X * W (cross-correlation)")
 @given(seeds)
 def test_conv_forward_answer_matches_naive_loops(seed):
     assert_answer_matches_witness("conv-forward", seed)
 
 
+@pytest.mark.claim("practice/index.md", "∇W, the kernel's shape")
+@pytest.mark.claim("practice/index.md", "∇X, the input's shape")
 @given(seeds)
 def test_conv_backward_answer_matches_finite_differences(seed):
     assert_answer_matches_witness("conv-backward", seed)
+    problem = conv_backward.generate(seed)
+    answer = conv_backward.answer_data(problem)
+    assert np.shape(answer["grad_kernel"]) == np.shape(problem.kernel)
+    assert np.shape(answer["grad_input"]) == np.shape(problem.input)
 
 
+@pytest.mark.claim("practice/conv-shape.md", "Along each spatial axis, an input of size")
+@pytest.mark.claim("practice/index.md", "[H', W', filters]")
 @given(seeds)
 def test_conv_shape_answer_matches_counted_windows(seed):
     assert_answer_matches_witness("conv-shape", seed)
 
 
+@pytest.mark.claim("practice/index.md", "weights plus biases")
 @given(seeds)
 def test_param_count_matches_array_sizes(seed):
     problem = param_count.generate(seed)
@@ -377,6 +434,8 @@ def test_asked_numbers_are_the_answers_values(kind, seed):
 # --- exam-friendly and never degenerate -----------------------------------------------------
 
 
+@pytest.mark.claim("practice/index.md", "target t, 0 or 1")
+@pytest.mark.claim("practice/index.md", "weights w, as many as features")
 @given(seeds)
 def test_logistic_step_numbers_are_exam_friendly(seed):
     p = logistic_step.generate(seed)
@@ -384,6 +443,7 @@ def test_logistic_step_numbers_are_exam_friendly(seed):
         assert decimals_at_most(v, 1)
         assert abs(v) <= 1
     assert all(v != 0 for v in (*p.x, *p.w))
+    assert len(p.w) == len(p.x)
     assert p.t in (0, 1)
     assert p.learning_rate in logistic_step.LEARNING_RATES
     step = descent_step(p.x, p.w, p.b, p.t, p.learning_rate, p=plot_reading(p))
@@ -406,6 +466,10 @@ def test_logistic_step_plot_reading_gives_the_exact_new_weight_at_two_decimals(s
     assert round(exact, 2) == round(read, 2)
 
 
+@pytest.mark.claim(
+    "practice/logistic-step.md",
+    "so that is how close p and the two gradients must be",
+)
 @given(seeds, st.sampled_from([-1.0, 1.0]))
 def test_logistic_step_any_reading_within_tolerance_keeps_the_new_weight_right(seed, side):
     p = logistic_step.generate(seed)
@@ -545,6 +609,9 @@ def test_exam_param_count_gives_the_published_answer():
 # --- JSON -------------------------------------------------------------------------------------
 
 
+@pytest.mark.claim("practice/index.md", "With --json the command prints one object with four keys")
+@pytest.mark.claim("practice/index.md", "null for the exam's instance")
+@pytest.mark.claim("practice/index.md", "The keys of each kind are fixed and documented")
 @given(kinds, st.one_of(st.none(), seeds))
 def test_json_has_exactly_the_documented_keys(kind, seed):
     record = json.loads(schema.dumps(schema.record(kind, seed)))
@@ -557,6 +624,7 @@ def test_json_has_exactly_the_documented_keys(kind, seed):
     assert tuple(record["answer"]) == answer
 
 
+@pytest.mark.claim("practice/index.md", "The keys of each kind are fixed and documented")
 def test_schema_fields_are_the_documented_keys():
     for kind, (variants, answer) in schema.FIELDS.items():
         problems, answer_keys = DOCUMENTED_KEYS[kind]
@@ -598,6 +666,7 @@ def test_clean_removes_float_noise_and_writes_whole_numbers_as_int():
     assert isinstance(schema.clean(2.0), int)
 
 
+@pytest.mark.claim("practice/index.md", "The keys of each kind are fixed and documented")
 def test_readme_documents_every_key():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     # The README's key tables are schema.reference() itself, so they cannot drift apart.
@@ -682,7 +751,7 @@ def test_terminal_markdown_has_problem_solution_and_answers_but_no_svg():
     assert text.startswith("# Practice: Convolution backward (seed 5)")
     assert "<svg" not in text
     assert "*Figure: " in text
-    assert "Computed by" not in text
+    assert "How we know" not in text
     answers = text.split("## Answers")[1]
     for item in conv_backward.asked(conv_backward.generate(5)):
         assert f"{item.text} = " in answers
@@ -697,7 +766,22 @@ def test_param_count_solution_shows_the_product():
 
 # --- worked solutions: the chapter's renderer, checked line by line ---
 
+
+def backprop_solutions(problem) -> str:
+    """Part IV's three closed solutions, each titled for its sub-question."""
+    return "\n".join(
+        render.retitled(solution(problem), label)
+        for solution, label in (
+            (backprop_render.forward_solution, "a"),
+            (backprop_render.loss_solution, "b"),
+            (backprop_render.gradient_solution, "c"),
+        )
+    )
+
+
 CHAPTER_RENDERERS = {
+    "logistic-step": lambda problem: logistic_render.step_solution(problem, plot_reading(problem)),
+    "backprop": backprop_solutions,
     "conv-forward": conv_render.forward_solution,
     "conv-backward": conv_render.gradient_solution,
     "conv-shape": conv_render.conv_shape_solution,
@@ -706,11 +790,63 @@ CHAPTER_RENDERERS = {
     ),
 }
 EXAM_BLOCKS = {  # what the chapters print for the exam's instance
-    "conv-forward": conv_render.exam_forward_solution,
-    "conv-backward": conv_render.exam_gradient_solution,
-    "conv-shape": conv_render.exam_conv_shape_solution,
     "param-count": architectures_render.first_layer_solution,
 }
+# The chapters' units of the exam's own question (the function the chapter's page calls, its
+# arguments), and the worked solution each holds.
+EXAM_UNITS = {
+    "logistic-step": [
+        (
+            logistic_render.exam_step_solution,
+            (),
+            lambda: logistic_render.step_worked(exam.LOGISTIC_STEP, exam.PLOT_READING_P),
+        )
+    ],
+    "backprop": [
+        (
+            backprop_render.forward_unit,
+            (exam.BACKPROP,),
+            lambda: backprop_render.forward_worked(exam.BACKPROP),
+        ),
+        (
+            backprop_render.loss_unit,
+            (exam.BACKPROP,),
+            lambda: backprop_render.loss_worked(exam.BACKPROP),
+        ),
+        (
+            backprop_render.gradient_unit,
+            (exam.BACKPROP,),
+            lambda: backprop_render.gradient_worked(exam.BACKPROP),
+        ),
+    ],
+    "conv-forward": [
+        (conv_render.exam_forward_solution, (), lambda: conv_render.forward_worked(exam.CONV))
+    ],
+    "conv-backward": [
+        (conv_render.exam_gradient_solution, (), lambda: conv_render.gradient_worked(exam.CONV))
+    ],
+    "conv-shape": [
+        (
+            conv_render.exam_conv_shape_solution,
+            (),
+            lambda: conv_render.conv_shape_worked(exam.CONV_SHAPE),
+        )
+    ],
+    "param-count": [
+        (
+            architectures_render.first_layer_unit,
+            (),
+            lambda: architectures_render.params_worked(
+                param_count.layer_row(param_count.exam_problem())
+            ),
+        )
+    ],
+}
+UNITS = [
+    pytest.param(kind, unit, args, worked, id=f"{kind}-{unit.__name__}")
+    for kind, units in EXAM_UNITS.items()
+    for unit, args, worked in units
+]
 
 
 def without_ids(text: str) -> str:
@@ -723,15 +859,45 @@ def test_exam_instance_is_the_chapters_solution(kind):
     assert without_ids(render.solution(kind, None)) == EXAM_BLOCKS[kind]()
 
 
+@pytest.mark.claim("practice/[!i]*.md", "it is written by the same code as the chapter's")
+@pytest.mark.claim(
+    "practice/index.md",
+    "and a worked solution written by the same code as the chapter's",
+)
+@pytest.mark.parametrize(("kind", "unit", "args", "worked"), UNITS)
+def test_exam_instance_shows_the_chapters_worked_solution(kind, unit, args, worked):
+    # The practice page's exam instance and the chapter's unit hold the same worked solution,
+    # byte for byte apart from the variant's id prefix (both indent it into a closed block).
+    body = md.indent(worked())
+    assert body in without_ids(render.solution(kind, None))
+    assert body in unit(*args)
+
+
+@pytest.mark.claim("practice/[!i]*.md", "the exam's own question, worked")
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_each_page_links_the_chapter_that_works_the_exams_own_question(kind):
+    # The link under the introduction goes to the chapter of the kind's exam question, and
+    # that chapter's page prints the unit whose worked solution the test above compares.
+    chapter = exam.part(registry.kind(kind).part).page
+    page = (ROOT / "docs" / "practice" / f"{kind}.md").read_text(encoding="utf-8")
+    assert re.search(
+        rf"\[[^]]*the exam's own question, worked\]\(\.\./{re.escape(chapter)}\)", page
+    )
+    source = (ROOT / "docs" / chapter).read_text(encoding="utf-8")
+    for unit, _, _ in EXAM_UNITS[kind]:
+        assert f"import {unit.__name__}" in source, unit.__name__
+
+
+@pytest.mark.claim("practice/[!i]*.md", "it is written by the same code as the chapter's")
+@pytest.mark.claim(
+    "practice/index.md",
+    "and a worked solution written by the same code as the chapter's",
+)
+@settings(max_examples=40)  # each example draws the variant's figures
 @given(seed=seeds, kind=st.sampled_from(sorted(CHAPTER_RENDERERS)))
 def test_variant_solution_comes_from_the_chapter_renderer(seed, kind):
     problem = registry.problem(kind, seed)
     assert without_ids(render.solution(kind, seed)) == CHAPTER_RENDERERS[kind](problem)
-
-
-def test_exams_points_list_only_with_the_exams_numbers():
-    assert "**Points.**" in conv_render.conv_shape_solution(exam.CONV_SHAPE)
-    assert "**Points.**" not in conv_render.conv_shape_solution(conv_shape.generate(1))
 
 
 def tex_value(tex: str) -> Fraction:
@@ -743,9 +909,27 @@ def tex_value(tex: str) -> Fraction:
 
 
 def worked_lines(text: str, symbol: str) -> list[tuple[int, int, list[str]]]:
-    """Each aligned line `symbol_{i,j} &= step = step ...` of a solution, split at '='."""
-    pattern = re.compile(rf"{re.escape(symbol)}_\{{(\d+),(\d+)\}} &= (.*?)(?: \\\\)?$", re.M)
-    return [(int(i), int(j), chain.split(" = ")) for i, j, chain in pattern.findall(text)]
+    """Each worked sum `symbol_{i,j} &= step = step ...` of a solution, split at '='.
+
+    A long sum goes on over several aligned lines: `&\\quad + ...` carries a step on, and
+    `&= ...` starts the next; a cell's name may follow its last step (`\\qquad \\text{...}`).
+    """
+    start = re.compile(rf"{re.escape(symbol)}_\{{(\d+),(\d+)\}} &= (.*)$")
+    found, chain = [], None
+    for line in text.splitlines():
+        line = re.sub(r" \\\\(\[[^\]]*\])?$", "", line.strip())  # the line break, any spacing
+        line = re.sub(r" \\qquad \\text\{[^}]*\}$", "", line)  # the cell's name
+        head = start.search(line)
+        if head:
+            chain = [int(head.group(1)), int(head.group(2)), head.group(3)]
+            found.append(chain)
+        elif chain is not None and line.startswith("&\\quad "):
+            chain[2] += " " + line.removeprefix("&\\quad ")
+        elif chain is not None and line.startswith("&= "):
+            chain[2] += " = " + line.removeprefix("&= ")
+        else:
+            chain = None
+    return [(i, j, steps.split(" = ")) for i, j, steps in found]
 
 
 def term_count(step: str) -> int:
@@ -756,30 +940,90 @@ def term_count(step: str) -> int:
     return 0 if step == "0" else step.count(r"\cdot")
 
 
+_FACTOR = r"(\(-?[\d.]+\)|-?[\d.]+)"
+
+
+def products_of(step: str) -> list[tuple[Fraction, Fraction]]:
+    """The products `a \\cdot b` of a worked sum, in order (a factored weight gives none)."""
+    pairs = re.findall(rf"{_FACTOR} \\cdot {_FACTOR}", step)
+    return [(Fraction(a.strip("()")), Fraction(b.strip("()"))) for a, b in pairs]
+
+
+def summands_of(step: str) -> list[Fraction]:
+    """The values summed inside `w \\cdot (v1 + v2 + ...)`, a common weight factored out."""
+    inner = re.fullmatch(r"\\tfrac\{1\}\{\d+\} \\cdot \((.*)\)", step).group(1)
+    return [Fraction(v.strip("()")) for v in inner.split(" + ")]
+
+
 def inside(problem, r: int, c: int) -> bool:
     """Whether padded cell (r, c) is an input value, not a zero of the padding."""
     n, p = len(problem.input), problem.padding
     return p <= r < p + n and p <= c < p + len(problem.input[0])
 
 
-@given(seed=st.one_of(st.none(), seeds))
+@pytest.mark.claim(
+    "part-5-layers.md",
+    "a product with a zero of the padding adds nothing, so the sums below leave those out",
+)
+@pytest.mark.claim("part-5-layers.md", "times the sum of the inputs in its window")
+@pytest.mark.claim("practice/conv-forward.md", "There is no padding.")
+@pytest.mark.claim(
+    "practice/conv-forward.md",
+    "a product with a zero of the padding adds nothing, so the sums below leave those out",
+)
+@pytest.mark.claim(
+    "practice/conv-forward.md",
+    "For the asked cells, weight times input, row by row through the window",
+)
+@pytest.mark.claim("practice/conv-forward.md", "(counting from 0 at the top left)")
+@given(seed=st.one_of(st.none(), st.sampled_from(render.SITE_SEEDS), seeds))
 def test_conv_forward_worked_sums_add_up(seed):
     problem = registry.problem("conv-forward", seed)
-    s, f = problem.stride, len(problem.kernel)
-    z = naive_conv(problem.input, problem.kernel, s, problem.padding)
-    lines = worked_lines(render.solution("conv-forward", seed), "Z")
+    s, f, p = problem.stride, len(problem.kernel), problem.padding
+    z = naive_conv(problem.input, problem.kernel, s, p)
+    x_pad = np.pad(np.asarray(problem.input, dtype=float), p)
+    text = render.solution("conv-forward", seed)
+    assert ("There is no padding." in text) == (p == 0)
+    assert (f"Pad $X$ with {p} ring" in text) == (p > 0)
+    lines = worked_lines(text, "Z")
+    # Cell (i, j) counted from 0 at the top left: row i, column j of the whole output.
     assert [(i, j) for i, j, _ in lines] == list(problem.asked_output)
     for i, j, steps in lines:
         for step in steps:
             assert float(tex_value(step)) == pytest.approx(z[i][j], abs=EXACT_ATOL)
         window = [(s * i + a, s * j + b) for a in range(f) for b in range(f)]
         assert term_count(steps[0]) == sum(inside(problem, r, c) for r, c in window)
+        # Weight times input, row by row through the window (a factored weight: its inputs).
+        read = [(a, b) for a in range(f) for b in range(f) if inside(problem, s * i + a, s * j + b)]
+        inputs = [Fraction(x_pad[s * i + a, s * j + b]) for a, b in read]
+        if products_of(steps[0]):
+            assert products_of(steps[0]) == [
+                (Fraction(problem.kernel[a][b]), value)
+                for (a, b), value in zip(read, inputs, strict=True)
+            ]
+        else:
+            assert summands_of(steps[0]) == inputs
 
 
-@given(seed=st.one_of(st.none(), seeds))
+@pytest.mark.claim(
+    "part-5-layers.md",
+    "The input met in the window of the centre output adds nothing, because the upstream",
+)
+@pytest.mark.claim("part-5-layers.md", "a zero of the padding adds nothing and is left out")
+@pytest.mark.claim("practice/conv-backward.md", "one product per output cell, row by row")
+@pytest.mark.claim(
+    "practice/conv-backward.md",
+    "a zero of the padding adds nothing and is left out",
+)
+@pytest.mark.claim(
+    "practice/conv-backward.md",
+    "nothing, because the upstream gradient there is 0",
+)
+@given(seed=st.one_of(st.none(), st.sampled_from(render.SITE_SEEDS), seeds))
 def test_conv_gradient_worked_sums_add_up(seed):
     problem = registry.problem("conv-backward", seed)
     s, g = problem.stride, problem.grad_output
+    x_pad = np.pad(np.asarray(problem.input, dtype=float), problem.padding)
     grad_kernel = conv_backward_witness(problem)["grad_kernel"]
     text = render.solution("conv-backward", seed)
     lines = worked_lines(text, r"\nabla W")
@@ -793,6 +1037,10 @@ def test_conv_gradient_worked_sums_add_up(seed):
             if inside(problem, s * i + a, s * j + b)
         ]  # fmt: skip
         assert term_count(steps[0]) == len(met)
+        # One product per output cell, row by row: upstream gradient times input.
+        assert products_of(steps[0]) == [
+            (Fraction(g[i][j]), Fraction(x_pad[s * i + a, s * j + b])) for i, j in met
+        ]
         zero_outputs |= {(i, j) for i, j in met if g[i][j] == 0}
     # The sentence on zero upstream gradients names exactly those outputs.
     sentence = re.search(r"The inputs? met in the windows? of (.*?) adds? nothing", text)
@@ -811,8 +1059,8 @@ def test_conv_gradient_worked_sums_add_up(seed):
 
 
 def test_provenance_once_keeps_the_first_of_each_block():
-    block = '    ??? abstract "Computed by"\n\n        `f` in `m.py`\n'
-    other = '    ??? abstract "Computed by"\n\n        `g` in `m.py`\n'
+    block = f"    {render.EVIDENCE_HEADER}\n\n        `f` in `m.py`\n"
+    other = f"    {render.EVIDENCE_HEADER}\n\n        `g` in `m.py`\n"
     text = f"A\n\n{block}\nB\n\n{block}\nC\n\n{other}\nD"
     once = render.provenance_once(text)
     assert once.count("`f`") == 1
@@ -825,9 +1073,9 @@ def test_provenance_once_keeps_the_first_of_each_block():
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_practice_page_shows_each_provenance_once(kind):
     text = render.variants(kind)
-    blocks = text.count('??? abstract "Computed by"')
+    blocks = text.count(render.EVIDENCE_HEADER)
     first = text.split("## Variant 2")[0]
-    assert blocks == first.count('??? abstract "Computed by"') >= 1
+    assert blocks == first.count(render.EVIDENCE_HEADER) >= 1
 
 
 @pytest.mark.parametrize("kind", registry.NAMES)
@@ -836,3 +1084,732 @@ def test_printed_text_has_no_links_to_pages(kind):
     # the practice pages write their links in their Markdown instead.
     printed = render.intro(kind) + render.index() + render.command_line() + render.json_format()
     assert not re.search(r"\]\([^)]*\.md", printed)
+
+
+# --- the claims of the practice pages, for every seed ------------------------------------------
+# Each sentence a practice page prints for its variants is checked here over the pages' seeds
+# and over random ones: what holds for the exam's numbers must hold for every variant.
+
+PAGE_SEEDS = st.one_of(st.sampled_from(render.SITE_SEEDS), seeds)
+RENDERS = settings(max_examples=30)  # each example draws the variant's figures
+
+
+def given_numbers(value) -> list[float]:
+    """Every number of a JSON value; strings (a layer's kind) left out."""
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in given_numbers(v)]
+    if isinstance(value, list | tuple):
+        return [x for v in value for x in given_numbers(v)]
+    return [] if isinstance(value, str) else [float(value)]
+
+
+@pytest.mark.claim(
+    "practice/[!i]*.md", "every number a variant gives is a whole number or has one decimal"
+)
+@given(kinds, PAGE_SEEDS)
+def test_every_number_a_variant_gives_is_whole_or_has_one_decimal(kind, seed):
+    numbers = given_numbers(schema.record(kind, seed)["problem"])
+    assert numbers
+    assert all(decimals_at_most(v, 1) for v in numbers), numbers
+
+
+@pytest.mark.claim("practice/logistic-step.md", "Answers count as right within")
+@pytest.mark.claim("practice/backprop.md", "of the exact value counts as right")
+@pytest.mark.claim("practice/conv-forward.md", "of the exact value counts as right")
+@pytest.mark.claim("practice/conv-backward.md", "of the exact value counts as right")
+@pytest.mark.claim("practice/conv-shape.md", "Counts must be exact.")
+@pytest.mark.claim("practice/param-count.md", "Counts must be exact.")
+@given(kinds, PAGE_SEEDS)
+def test_the_introductions_tolerances_are_every_variants(kind, seed):
+    # The introduction states the tolerances of the exam's boxes, the asked weight written k;
+    # every variant's boxes have those tolerances, and a box takes exactly what is within.
+    spec = registry.kind(kind)
+    stated = render.tolerance_text(render.any_weight(spec.asked(spec.exam_problem())), html=True)
+    assert stated in render.intro(kind)
+    for item in spec.asked(spec.exam_problem()):  # each tolerance, as a number or "exact"
+        assert (f"±{item.tolerance:g}" if item.tolerance else "exact") in stated
+    asked = spec.asked(spec.generate(seed))
+    assert render.tolerance_text(render.any_weight(asked), html=True) == stated
+    for item in asked:
+        for side in (-1, 1):
+            assert item.accepts(item.value + side * item.tolerance), item
+            assert not item.accepts(item.value + side * (item.tolerance + 1e-6)), item
+
+
+def table_rows(table: str) -> list[list[str]]:
+    """The cells of a Markdown table's body rows."""
+    lines = table.strip().splitlines()[2:]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines]
+
+
+@pytest.mark.claim("practice/index.md", "What each asks, and how close an answer must be")
+@pytest.mark.claim("practice/index.md", "the table says how close an answer must be")
+@given(kinds, PAGE_SEEDS)
+def test_the_index_table_gives_every_variants_boxes_and_tolerances(kind, seed):
+    spec = registry.kind(kind)
+    rows = {row[2]: row for row in table_rows(render.index())}
+    title, question, _, boxes, checked = rows[f"`{kind}`"]
+    asked = spec.asked(spec.generate(seed))
+    assert title == spec.title
+    assert question.startswith(f"Part {exam.part(spec.part).roman}")
+    assert int(boxes) == len(asked)
+    assert checked == render.tolerance_short(render.any_weight(asked), html=True)
+
+
+def evidence_names(text: str) -> list[tuple[str, ...]]:
+    """The functions each "How we know" block of `text` names, block by block."""
+    return [tuple(names.split()) for names in re.findall(r'data-functions="([^"]+)"', text)]
+
+
+def code_run_by(call) -> set:
+    """The code objects of every Python function that runs while `call()` runs."""
+    codes = set()
+
+    def profile(frame, event, arg):
+        if event == "call":
+            codes.add(frame.f_code)
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        call()
+    finally:
+        sys.setprofile(previous)
+    return codes
+
+
+@pytest.mark.claim(
+    "practice/[!i]*.md",
+    "each solution ends with the functions that compute it and the tests that check them",
+)
+@pytest.mark.claim("practice/[!i]*.md", "every other variant uses the same ones")
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_each_solution_of_the_first_variant_ends_with_the_functions_that_compute_it(kind):
+    first, *others = re.split(r"^## Variant \d+ .*$", render.variants(kind), flags=re.M)[1:]
+    assert len(others) == len(render.SITE_SEEDS) - 1
+    # Every solution of the first variant ends with its "How we know" block; no other shows one.
+    solutions = re.split(r"^(?=\?\?\? success)", first, flags=re.M)[1:]
+    assert solutions
+    for solution in solutions:
+        children = [line for line in solution.splitlines() if re.match(r"^    \S", line)]
+        assert children[-1].strip() == render.EVIDENCE_HEADER
+    assert not any(render.EVIDENCE_HEADER in other for other in others)
+    # Every variant's solutions are computed by the same functions...
+    named = evidence_names(render.solution(kind, render.SITE_SEEDS[0]))
+    for seed in render.SITE_SEEDS:
+        assert evidence_names(render.solution(kind, seed)) == named, seed
+    # ... and the functions named are ones that run when a solution is written.
+    functions = [evidence.resolve(name) for names in named for name in names]
+    for function in functions:
+        if hasattr(function, "cache_clear"):
+            function.cache_clear()
+    ran = code_run_by(lambda: render.solution(kind, render.SITE_SEEDS[-1]))
+    for function in functions:
+        assert inspect.unwrap(function).__code__ in ran, function
+
+
+# --- logistic-step ---
+
+
+@pytest.mark.claim("practice/logistic-step.md", "a picture of a dog")
+@pytest.mark.claim("practice/logistic-step.md", "a picture that shows no dog")
+@pytest.mark.claim("practice/logistic-step.md", "(weights are numbered from 1)")
+@pytest.mark.claim("exam-sheet.md", "a picture of a dog")
+@pytest.mark.claim("exam-sheet.md", "(weights are numbered from 1)")
+@given(st.one_of(st.none(), PAGE_SEEDS))
+def test_logistic_statement_names_the_target_and_numbers_the_weights_from_1(seed):
+    problem = registry.problem("logistic-step", seed)
+    text = logistic_render.step_statement(problem)
+    dog = "a picture of a dog ($t = 1$)" in text
+    no_dog = "a picture that shows no dog ($t = 0$)" in text
+    assert (dog, no_dog) == (problem.t == 1, problem.t == 0)
+    # The asked w_k is the k-th weight counted from 1: its boxes use x_k = x[k - 1].
+    k = problem.asked_weight
+    assert 1 <= k <= len(problem.w)
+    assert f"give the new value of $w_{k}$" in text
+    args = (problem.x, problem.w, problem.b, problem.t, problem.learning_rate)
+    step = descent_step(*args)
+    boxes = {item.key: item.value for item in logistic_step.asked(problem)}
+    assert boxes[f"grad-w{k}"] == pytest.approx(step.grad_z * problem.x[k - 1])
+    assert boxes[f"new-w{k}"] == pytest.approx(
+        problem.w[k - 1] - problem.learning_rate * step.grad_z * problem.x[k - 1]
+    )
+
+
+@pytest.mark.claim(
+    "practice/logistic-step.md",
+    "The sigmoid curve from z = -6 to 6, rising from 0 to 1 through 0.5 at z = 0, on a grid with lines every 0.5 in z and every 0.05 in p; no point is marked.",
+)
+def test_question_plot_is_the_bare_sigmoid_on_a_grid_of_halves_and_twentieths():
+    assert f'aria-label="{QUESTION_PLOT_ALT}"' in render.sigmoid_reading_plot("plot")
+    fig = render.sigmoid_reading_figure()
+    fig.canvas.draw()  # the ticks, and with them the grid lines, exist once drawn
+    (ax,) = fig.axes
+    (curve,) = ax.lines  # nothing marked: no guide, no point
+    assert not ax.texts
+    assert not ax.collections
+    z, p = curve.get_data()
+    assert (z[0], z[-1]) == Z_RANGE == (-6, 6)
+    assert_allclose(p, sigmoid(z))
+    assert np.all(np.diff(p) > 0)
+    assert p[0] < 0.01
+    assert p[-1] > 0.99
+    assert np.interp(0, z, p) == pytest.approx(0.5)
+    assert ax.get_ylim() == (0, 1)
+
+    def lines(axis) -> set[float]:
+        """Where the axis draws a grid line: its major and minor ticks with a visible one."""
+        ticks = [
+            *zip(axis.get_majorticklocs(), axis.get_major_ticks(), strict=False),
+            *zip(axis.get_minorticklocs(), axis.get_minor_ticks(), strict=False),
+        ]
+        return {round(loc, 6) for loc, tick in ticks if tick.gridline.get_visible()}
+
+    assert lines(ax.xaxis) == {round(v, 6) for v in np.arange(-6, 6.01, 0.5)}
+    assert lines(ax.yaxis) == {round(v, 6) for v in np.arange(0, 1.001, 0.05)}
+
+
+QUESTION_PLOT_ALT = (
+    "The sigmoid curve from z = -6 to 6, rising from 0 to 1 through 0.5 at z = 0, on a grid "
+    "with lines every 0.5 in z and every 0.05 in p; no point is marked."
+)
+
+
+@pytest.mark.claim(
+    "practice/logistic-step.md",
+    "The boxes ask for each step the exam gives points for.",
+)
+@pytest.mark.claim(
+    "practice/logistic-step.md",
+    "As in the exam, read the value of the sigmoid off the plot below.",
+)
+@pytest.mark.claim(
+    "exam-sheet.md",
+    "As in the exam, read the value of the sigmoid off the plot below.",
+)
+@given(st.one_of(st.none(), PAGE_SEEDS))
+def test_the_boxes_ask_for_each_step_the_exam_gives_points_for(seed):
+    problem = registry.problem("logistic-step", seed)
+    k = problem.asked_weight
+    rubric = [what for what, _ in md.question(3, "c").rubric]
+    asked = [item.key for item in logistic_step.asked(problem)]
+    # One box per item of the exam's points breakdown, in its order; the exam gives a point
+    # for the probability read from the plot.
+    steps = {"the score": "z", "the probability read from the plot": "p",
+             "∂CE/∂z = p - t": "grad-z", "the chain rule to ∂CE/∂w1": f"grad-w{k}",
+             "the updated weight": f"new-w{k}"}  # fmt: skip
+    assert [steps[what] for what in rubric] == asked
+
+
+@pytest.mark.claim(
+    "practice/logistic-step.md",
+    "so that is how close p and the two gradients must be",
+)
+@RENDERS
+@given(PAGE_SEEDS)
+def test_p_and_the_two_gradients_are_checked_to_the_plots_tolerance(seed):
+    problem = logistic_step.generate(seed)
+    k = problem.asked_weight
+    tolerance = {item.key: item.tolerance for item in logistic_step.asked(problem)}
+    assert tolerance == {"z": EXACT_TOLERANCE, "p": PLOT_TOLERANCE, "grad-z": PLOT_TOLERANCE,
+                         f"grad-w{k}": PLOT_TOLERANCE, f"new-w{k}": EXACT_TOLERANCE}  # fmt: skip
+    assert f"The plot is read to about ±{PLOT_TOLERANCE:g}, so that is how close" in (
+        render.statement("logistic-step", seed)
+    )
+    # A reading off by the tolerance moves the two gradients by no more: |x_k| <= 1.
+    assert abs(problem.x[k - 1]) <= 1
+
+
+@pytest.mark.claim("practice/logistic-step.md", "is marked, with dashed guides to both axes")
+@pytest.mark.claim("practice/logistic-step.md", "rising from 0 to 1 through 0.5 at z = 0")
+@RENDERS
+@given(PAGE_SEEDS)
+def test_solution_plot_marks_the_score_on_the_curve_with_dashed_guides(seed):
+    problem = logistic_step.generate(seed)
+    z = descent_step(problem.x, problem.w, problem.b, problem.t, problem.learning_rate).z
+    p = float(sigmoid(z))
+    alt = (
+        "The sigmoid curve from z = -6 to 6, rising from 0 to 1 through 0.5 at z = 0. The point "
+        f"on the curve at z = {num(z)} is marked, with dashed guides to both axes."
+    )
+    assert f'aria-label="{alt}"' in render.solution("logistic-step", seed)
+    fig = sigmoid_figure(z, plot_reading(problem))
+    (ax,) = fig.axes
+    curve, *marks = ax.lines
+    zs, ps = curve.get_data()
+    assert (zs[0], zs[-1]) == Z_RANGE
+    assert np.interp(0, zs, ps) == pytest.approx(0.5)
+    guides = {
+        tuple(map(tuple, line.get_xydata())) for line in marks if line.get_linestyle() == "--"
+    }
+    assert guides == {((z, 0), (z, p)), ((Z_RANGE[0], p), (z, p))}  # down to z, across to p
+    (point,) = [line for line in marks if line.get_marker() == "o"]
+    assert tuple(point.get_xydata()[0]) == pytest.approx((z, p))
+
+
+@pytest.mark.claim("practice/logistic-step.md", "Reading the plot costs little")
+@pytest.mark.claim("practice/logistic-step.md", "which rounds to the same")
+@pytest.mark.claim("practice/logistic-step.md", "at two decimals.")
+@RENDERS
+@given(PAGE_SEEDS)
+def test_reading_the_plot_costs_less_than_the_answers_rounding(seed):
+    problem = logistic_step.generate(seed)
+    k = problem.asked_weight
+    args = (problem.x, problem.w, problem.b, problem.t, problem.learning_rate)
+    exact = descent_step(*args)
+    read = descent_step(*args, p=plot_reading(problem))
+    sentence = re.search(
+        rf"differ by ([\d.]+) in \$p\$ and by ([\d.]+) in the new \$w_{k}\$, which rounds to "
+        r"the same (-?[\d.]+) at two decimals",
+        render.solution("logistic-step", seed),
+    )
+    in_p, in_w, rounded = sentence.groups()
+    assert float(in_p) == pytest.approx(abs(read.p - exact.p), abs=5e-5)
+    assert float(in_w) == pytest.approx(abs(read.w_new[k - 1] - exact.w_new[k - 1]), abs=5e-6)
+    assert round(read.w_new[k - 1], 2) == round(exact.w_new[k - 1], 2) == float(rounded)
+
+
+# --- backprop ---
+
+
+@pytest.mark.claim("practice/backprop.md", "The values are:")
+@pytest.mark.claim("exam-sheet.md", "The values are:")
+@given(st.one_of(st.none(), PAGE_SEEDS))
+def test_backprop_statement_lists_every_given_value_of_the_variant(seed):
+    problem = registry.problem("backprop", seed)
+    text = backprop_render.network_statement(problem)
+    named = dict(zip(("i1", "i2"), problem.inputs, strict=True))
+    named |= dict(zip(("t1", "t2"), problem.targets, strict=True))
+    named |= problem.weights | problem.biases
+    for name, value in named.items():
+        assert f"${backprop_render.symbol(name)} = {decimal(value)}$" in text, name
+
+
+def given_values(problem) -> dict[str, float]:
+    values = dict(zip(("i1", "i2"), problem.inputs, strict=True))
+    values |= dict(zip(("t1", "t2"), problem.targets, strict=True))
+    return values | dict(problem.biases)
+
+
+def in_node(node: str, value: float) -> list[str]:
+    return [backprop_figures.symbol_text(node), backprop_figures.number_text(value)]
+
+
+@pytest.mark.claim(
+    "practice/backprop.md",
+    "The network as a graph: inputs i1 and i2 feed both sums h1 and h2 through the weights w11, w12, w21, w22; h1 and h2 pass through ReLU to h3 and h4, which feed both outputs o1 and o2 through w31, w32, w41, w42; each sum has a bias, and the outputs and the targets t1, t2 feed the loss L.",
+)
+@pytest.mark.claim(
+    "practice/backprop.md",
+    "Only the given values are written: the inputs, biases and targets in their nodes and each weight on its edge.",
+)
+@pytest.mark.claim(
+    "exam-sheet.md",
+    "The network as a graph: inputs i1 and i2 feed both sums h1 and h2 through the weights w11, w12, w21, w22; h1 and h2 pass through ReLU to h3 and h4, which feed both outputs o1 and o2 through w31, w32, w41, w42; each sum has a bias, and the outputs and the targets t1, t2 feed the loss L.",
+)
+@pytest.mark.claim(
+    "exam-sheet.md",
+    "Only the given values are written: the inputs, biases and targets in their nodes and each weight on its edge.",
+)
+@RENDERS
+@given(st.one_of(st.none(), PAGE_SEEDS))
+def test_backprop_question_graph_writes_only_the_given_values(seed):
+    problem = registry.problem("backprop", seed)
+    fig = backprop_figures.question_figure(backprop.solve(problem))
+    assert set(node_edges(fig)) == NETWORK_EDGES
+    for node, value in given_values(problem).items():
+        assert texts_in(fig, node) == in_node(node, value), node
+    for node in COMPUTED_NODES:
+        assert texts_in(fig, node) == [backprop_figures.symbol_text(node)], node
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    for name, value in problem.weights.items():
+        assert (
+            f"{backprop_figures.symbol_text(name)} = {backprop_figures.number_text(value)}"
+            in labels
+        )
+    assert labels.count("ReLU") == 2
+
+
+@pytest.mark.claim("practice/backprop.md", "The same values written into the graph (the loss")
+@pytest.mark.claim("practice/backprop.md", "is left for (b))")
+@pytest.mark.claim("practice/backprop.md", "The network with the forward pass written in:")
+@pytest.mark.claim("practice/backprop.md", "next to the given values; the loss L is left for (b).")
+@RENDERS
+@given(PAGE_SEEDS)
+def test_backprop_forward_graph_writes_every_value_and_leaves_the_loss(seed):
+    problem = backprop_kind.generate(seed)
+    f = backprop.forward(problem.inputs, problem.weights, problem.biases, problem.targets)
+    fig = backprop_figures.forward_figure(backprop.solve(problem))
+    for node, value in given_values(problem).items():
+        assert texts_in(fig, node) == in_node(node, value), node
+    for node in ("h1", "h2", "h3", "h4", "o1", "o2"):
+        assert texts_in(fig, node) == in_node(node, getattr(f, node)), node
+    assert texts_in(fig, "loss") == ["L"]
+    written = ", ".join(f"{n} = {num(getattr(f, n))}" for n in ("h1", "h2", "h3", "h4", "o1", "o2"))
+    alt = f"The network with the forward pass written in: {written}, next to the given values"
+    assert alt in backprop_render.forward_worked(problem)
+
+
+@pytest.mark.claim("practice/backprop.md", "The whole backward pass on the graph:")
+@pytest.mark.claim(
+    "practice/backprop.md",
+    "in every unit and bias, the gradient of every weight on its edge, the edges of the paths above in colour",
+)
+@pytest.mark.claim(
+    "practice/backprop.md",
+    "The network with the backward pass written in: the gradient of the loss in every unit and bias and on every weight's edge, and the derivative of ReLU on each ReLU edge.",
+)
+@pytest.mark.claim("practice/backprop.md", "are drawn in colour; the gradient of")
+@RENDERS
+@given(PAGE_SEEDS)
+def test_backprop_backward_graph_writes_every_gradient_and_colours_the_asked_paths(seed):
+    problem = backprop_kind.generate(seed)
+    s = backprop.solve(problem)
+    f, b = s.forward, s.backward
+    fig = backprop_figures.backward_figure(s)
+    upstream = {"loss": 1.0} | {
+        n: getattr(b, f"grad_{n}") for n in ("h1", "h2", "h3", "h4", "o1", "o2")
+    }
+    for node, value in (upstream | dict(b.grad_biases)).items():
+        assert texts_in(fig, node) == in_node(node, value), node
+    labels = {t.get_text() for t in fig.axes[0].texts}
+    for name in WEIGHT_NAMES:
+        assert backprop_figures.gradient_label(name, b.grad_weights[name]) in labels, name
+    for pre in ("h1", "h2"):
+        assert backprop_figures.relu_label(pre, 1.0 if getattr(f, pre) > 0 else 0.0) in labels
+    # The asked first-layer weight w_kj: from its input through h_j, ReLU and both outputs.
+    k, j = int(s.asked[1]), int(s.asked[2])
+    h = f"h{j + 2}"
+    paths = {(f"i{k}", f"h{j}"), (f"h{j}", h), (h, "o1"), (h, "o2"), ("o1", "loss"), ("o2", "loss")}
+    accent = to_rgba(palette.ACCENT)
+    for edge, arrow in node_edges(fig).items():
+        assert (to_rgba(arrow.get_edgecolor()) == accent) == (edge in paths), edge
+    alt = f"are drawn in colour; the gradient of {s.asked} is {num(b.grad_weights[s.asked])}."
+    assert alt in backprop_render.gradient_worked(problem)
+
+
+@pytest.mark.claim("practice/backprop.md", "reaches the loss through")
+@pytest.mark.claim("practice/backprop.md", "along two paths.")
+@pytest.mark.claim("practice/backprop.md", "is positive, so")
+@RENDERS
+@given(PAGE_SEEDS)
+def test_backprop_asked_weight_reaches_the_loss_through_both_outputs(seed):
+    problem = backprop_kind.generate(seed)
+    s = backprop.solve(problem)
+    j = int(s.asked[2])
+    paths = s.chain.paths
+    assert len(paths) == 2
+    assert [path[0].wrt for path in paths] == ["o1", "o2"]  # ∂L/∂o, the path's first factor
+    assert sum(s.chain.terms) == pytest.approx(s.backward.grad_weights[s.asked])
+    text = backprop_render.gradient_worked(problem)
+    assert "reaches the loss through $o_1$ and $o_2$, along two paths." in text
+    # The asked weight's ReLU is on, so its derivative is 1, as the text says.
+    pre = getattr(s.forward, f"h{j}")
+    assert pre > 0
+    assert f"Here $h_{j} = {decimal(pre)}$ is positive, so" in text
+
+
+# --- conv-forward, conv-backward ---
+
+
+def grid_names(cells, shape: tuple[int, int]) -> str:
+    """Cells as a figure's text names them: the exam's words on a 3 × 3 grid, else indices
+    counted from 0 at the top left."""
+    if shape != (3, 3):
+        return ", ".join(f"row {i}, column {j}" for i, j in cells)
+    rows, cols = ("top", "middle", "bottom"), ("left", "middle", "right")
+    return ", ".join("centre" if (i, j) == (1, 1) else f"{rows[i]} {cols[j]}" for i, j in cells)
+
+
+@pytest.mark.claim(
+    "practice/conv-forward.md",
+    "the cells of the output marked with a question mark below",
+)
+@pytest.mark.claim("practice/conv-forward.md", "(rows and columns counted from 0 at the top left)")
+@pytest.mark.claim(
+    "practice/conv-forward.md",
+    "Input X and output Z of the convolution; the cells of Z asked for",
+)
+@pytest.mark.claim("practice/conv-forward.md", "are marked with question marks.")
+@pytest.mark.claim(
+    "exam-sheet.md",
+    "Input X and output Z of the convolution; the cells of Z asked for",
+)
+@pytest.mark.claim("exam-sheet.md", "are marked with question marks.")
+@RENDERS
+@given(st.one_of(st.none(), PAGE_SEEDS))
+def test_conv_forward_question_figure_marks_the_asked_cells(seed):
+    problem = registry.problem("conv-forward", seed)
+    z = naive_conv(problem.input, problem.kernel, problem.stride, problem.padding)
+    fig = conv_forward_figure(problem.input, problem.kernel, problem.stride, problem.padding,
+                              problem.asked_output, reveal=False)  # fmt: skip
+    panels = grid_texts(fig)
+    output = f"output Z, stride {problem.stride}"
+    assert sorted(panels) == ["input X", output]
+    # Cell (i, j): row i, column j, from 0 at the top left.
+    assert_grid_shows(panels[output], z, number_text, problem.asked_output)
+    assert_grid_shows(panels["input X"], problem.input, number_text)
+    alt = (
+        "Input X and output Z of the convolution; the cells of Z asked for "
+        f"({grid_names(problem.asked_output, z.shape)}) are marked with question marks."
+    )
+    assert f'aria-label="{alt}"' in conv_render.forward_question_figure(problem)
+
+
+@pytest.mark.claim(
+    "practice/conv-backward.md",
+    "the cells of the kernel gradient marked with a question mark below",
+)
+@pytest.mark.claim(
+    "practice/conv-backward.md",
+    "(rows and columns counted from 0 at the top left)",
+)
+@pytest.mark.claim(
+    "practice/conv-backward.md",
+    "The upstream gradient of Z and the kernel gradient, with the asked cells of the kernel gradient",
+)
+@pytest.mark.claim("practice/conv-backward.md", "marked with question marks.")
+@pytest.mark.claim(
+    "exam-sheet.md",
+    "The upstream gradient of Z and the kernel gradient, with the asked cells of the kernel gradient",
+)
+@pytest.mark.claim("exam-sheet.md", "marked with question marks.")
+@RENDERS
+@given(st.one_of(st.none(), PAGE_SEEDS))
+def test_conv_backward_question_figure_marks_the_asked_cells(seed):
+    problem = registry.problem("conv-backward", seed)
+    f = len(problem.kernel)
+    grad_kernel = conv_backward_witness(problem)["grad_kernel"]
+    fig = grad_kernel_figure(problem.input, f, problem.grad_output, problem.stride,
+                             problem.padding, problem.asked_grad_kernel, reveal=False)  # fmt: skip
+    panels = grid_texts(fig)
+    assert sorted(panels) == ["kernel gradient ∇W", "upstream gradient ∇Z"]
+    assert_grid_shows(panels["kernel gradient ∇W"], grad_kernel, number_text,
+                      problem.asked_grad_kernel)  # fmt: skip
+    assert_grid_shows(panels["upstream gradient ∇Z"], problem.grad_output, number_text)
+    alt = (
+        "The upstream gradient of Z and the kernel gradient, with the asked cells of the kernel "
+        f"gradient ({grid_names(problem.asked_grad_kernel, (f, f))}) marked with question marks."
+    )
+    assert f'aria-label="{alt}"' in conv_render.gradient_question_figure(problem)
+
+
+def framed_matrix(text: str, name: str) -> tuple[np.ndarray, set[tuple[int, int]]]:
+    """The matrix a solution displays as `name = ...`, and its framed (boxed) cells."""
+    match = re.search(
+        rf"{re.escape(name)} = (?:\\tfrac\{{1\}}\{{(\d+)\}} \\cdot )?\\begin\{{bmatrix\}}(.*?)\\end",
+        text,
+    )
+    scale = int(match.group(1) or 1)
+    rows = [row.split(" & ") for row in match.group(2).split(r" \\ ")]
+    framed = {(i, j) for i, row in enumerate(rows) for j, cell in enumerate(row) if "boxed" in cell}
+    values = [[float(Fraction(re.sub(r"\\boxed\{(.*)\}", r"\1", c))) for c in row] for row in rows]
+    return np.array(values) / scale, framed
+
+
+@pytest.mark.claim("practice/conv-forward.md", "The whole output, asked cells framed")
+@pytest.mark.claim("practice/conv-backward.md", "The whole kernel gradient, asked cells framed")
+@RENDERS
+@given(st.sampled_from(["conv-forward", "conv-backward"]), PAGE_SEEDS)
+def test_conv_solutions_show_the_whole_result_with_the_asked_cells_framed(kind, seed):
+    problem = registry.problem(kind, seed)
+    text = render.solution(kind, seed)
+    if kind == "conv-forward":
+        shown, framed = framed_matrix(text, "Z")
+        want = naive_conv(problem.input, problem.kernel, problem.stride, problem.padding)
+        asked = problem.asked_output
+    else:
+        shown, framed = framed_matrix(text, r"\nabla W")
+        want = conv_backward_witness(problem)["grad_kernel"]
+        asked = problem.asked_grad_kernel
+    assert_allclose(shown, want, atol=EXACT_ATOL)
+    assert framed == set(asked)
+
+
+@pytest.mark.claim(
+    "practice/conv-forward.md",
+    "window of each asked output cell outlined in its own colour and line style, the kernel, and the output Z with the asked cells in the same styles.",
+)
+@RENDERS
+@given(PAGE_SEEDS)
+def test_conv_forward_solution_figure_outlines_each_asked_window_in_its_own_style(seed):
+    problem = conv_forward.generate(seed)
+    x, kernel, s, p = problem.input, problem.kernel, problem.stride, problem.padding
+    f, n = len(kernel), len(x)
+    fig = conv_forward_figure(x, kernel, s, p, problem.asked_output)
+    ax_x, ax_w, ax_z = fig.axes
+    assert ax_x.get_title() == f"input X, zero padding {p}"
+    assert len(grid_texts(fig)[f"input X, zero padding {p}"]) == (n + 2 * p) ** 2
+    assert ax_w.get_title() == "kernel W"
+    assert ax_z.get_title() == f"output Z, stride {s}"
+
+    def outlines(ax):
+        return [r for r in ax.patches if r.get_linewidth() > 1]  # grid cells have thin edges
+
+    def style(r):
+        return (to_rgba(r.get_edgecolor()), r.get_linestyle())
+
+    windows, cells = outlines(ax_x), outlines(ax_z)
+    assert len(windows) == len(cells) == len(problem.asked_output)
+    assert len({style(r) for r in windows}) == len(windows)  # each its own colour and style
+    for window, cell, (i, j) in zip(windows, cells, problem.asked_output, strict=True):
+        assert style(window) == style(cell)  # the same style on the output
+        x0, y0 = window.get_xy()
+        x1, y1 = x0 + window.get_width(), y0 + window.get_height()
+        # Around the f × f window the output cell reads, inset a little into its border cells.
+        assert (math.floor(y0), math.floor(x0)) == (s * i, s * j)
+        assert (math.ceil(y1), math.ceil(x1)) == (s * i + f, s * j + f)
+        assert (math.floor(cell.get_y()), math.floor(cell.get_x())) == (i, j)
+    start = (
+        f"The input zero-padded to {n + 2 * p} × {n + 2 * p}, with the"
+        if p
+        else "The input, with the"
+    )
+    assert f"{start} {f} × {f} window of each asked" in render.solution("conv-forward", seed)
+
+
+@pytest.mark.claim(
+    "practice/conv-backward.md",
+    "The upstream gradient and the kernel gradient with the asked cells highlighted; below, for each asked kernel position, the padded input with the inputs that meet that weight outlined, those under a zero upstream gradient crossed out.",
+)
+@RENDERS
+@given(PAGE_SEEDS)
+def test_conv_backward_solution_figure_marks_the_inputs_met_by_each_asked_weight(seed):
+    problem = conv_backward.generate(seed)
+    x, g, s, p = problem.input, problem.grad_output, problem.stride, problem.padding
+    f = len(problem.kernel)
+    grad_kernel = conv_backward_witness(problem)["grad_kernel"]
+    fig = grad_kernel_figure(x, f, g, s, p, problem.asked_grad_kernel)
+    ax_dz, ax_dw, *panels = fig.axes
+    assert (ax_dz.get_title(), ax_dw.get_title()) == ("upstream gradient ∇Z", "kernel gradient ∇W")
+    highlighted = {
+        (int(r.get_y()), int(r.get_x())) for r in ax_dw.patches
+        if r.get_linewidth() < 1 and r.get_facecolor()[3] > 0
+    }  # fmt: skip
+    assert highlighted == set(problem.asked_grad_kernel)
+    assert len(panels) == len(problem.asked_grad_kernel)
+    met_all = [(i, j) for i in range(len(g)) for j in range(len(g[0]))]
+    for ax, (a, b) in zip(panels, problem.asked_grad_kernel, strict=True):
+        assert ax.get_title().endswith(f": {number_text(grad_kernel[a][b])}")
+        assert len(grid_texts(fig)[ax.get_title()]) == (len(x) + 2 * p) ** 2  # padded input
+        outlined = {
+            (round(r.get_y() - 0.06), round(r.get_x() - 0.06)) for r in ax.patches
+            if r.get_linewidth() > 1
+        }  # fmt: skip
+        assert outlined == {(s * i + a, s * j + b) for i, j in met_all}  # met by W[a, b]
+        crossed = len(ax.lines) // 2  # two strokes a cross
+        assert crossed == sum(g[i][j] == 0 for i, j in met_all)
+
+
+@pytest.mark.claim("practice/conv-backward.md", "Beyond the question: the input gradient.")
+@RENDERS
+@given(PAGE_SEEDS)
+def test_conv_backward_solution_shows_the_input_gradient(seed):
+    problem = conv_backward.generate(seed)
+    shown, _ = framed_matrix(render.solution("conv-backward", seed), r"\nabla X")
+    assert_allclose(shown, conv_backward_witness(problem)["grad_input"], atol=EXACT_ATOL)
+
+
+# --- conv-shape, param-count ---
+
+
+@pytest.mark.claim("practice/conv-shape.md", "Height and width are both")
+@pytest.mark.claim("practice/conv-shape.md", "by the same formula")
+@pytest.mark.claim(
+    "practice/conv-shape.md",
+    "input channels and produces one output channel, so the depth is the number of filters",
+)
+@given(PAGE_SEEDS)
+def test_conv_shape_solution_states_each_axis_and_the_depth(seed):
+    problem = conv_shape.generate(seed)
+    (h, w, c), f = problem.input_shape, problem.kernel_size
+    s, p, k = problem.stride, problem.padding, problem.filters
+    height, width = counted_windows(h, f, s, p), counted_windows(w, f, s, p)
+    text = conv_render.conv_shape_worked(problem)
+    if h == w:
+        assert f"Height and width are both {h}, so both become {height}." in text
+    else:
+        assert (
+            f"Height {h} becomes {height}; width {w} becomes {width} by the same formula." in text
+        )
+    assert (
+        f"Each filter spans all {c} input channels and produces one output channel, so the depth "
+        f"is the number of filters, {k}:"
+    ) in text
+    # A filter spans all c channels: one output channel per filter, whatever the channels hold.
+    x = np.arange(f * f * c, dtype=float).reshape(f, f, c)
+    kernels = np.ones((f, f, c, 2))
+    out = conv.conv2d_multichannel(x, kernels, 1, 0)
+    assert out.shape == (1, 1, 2)
+    assert out[0, 0, 0] == x.sum()
+
+
+@pytest.mark.claim("practice/param-count.md", "input channels and has one bias")
+@pytest.mark.claim("practice/param-count.md", "outputs has a weight for each of the")
+@pytest.mark.claim("practice/param-count.md", "Every input meets every output")
+@given(PAGE_SEEDS)
+def test_param_count_solution_counts_each_weight_and_bias(seed):
+    problem = param_count.generate(seed)
+    text = render.solution("param-count", seed)
+    total = array_params(problem)
+    assert f"= {total}\n" in text.replace("{,}", "")  # the count, thousands apart
+    if problem.layer == "conv":
+        f, c, k = problem.kernel_size, problem.in_channels, problem.out_channels
+        where = f"across all {c} input channels" if c != 1 else "of the one input channel"
+        assert (
+            f"Each of the {k} filters spans {f}{TIMES}{f} pixels {where} and has one bias:" in text
+        )
+        assert total == f * f * c * k + k
+    else:
+        n, k = problem.in_features, problem.out_features
+        assert (
+            f"Each of the {k} outputs has a weight for each of the {n} inputs and one bias:" in text
+        )
+        assert f"Every input meets every output: {n} · {k} weights, plus {k} biases." in text
+        assert total == n * k + k
+
+
+@pytest.mark.claim(
+    "practice/param-count.md",
+    "The count does not depend on the size of the feature map or on the stride",
+)
+@given(PAGE_SEEDS, st.integers(1, 300), st.integers(1, 300), st.integers(1, 4))
+def test_param_count_does_not_depend_on_the_feature_map_or_the_stride(seed, height, width, stride):
+    problem = param_count.generate(seed)
+    if problem.layer != "conv":
+        return
+    f, c, k = problem.kernel_size, problem.in_channels, problem.out_channels
+    layer = Conv("conv", f, k, stride=stride)
+    assert layer_shape(layer, (height, width, c)).params == params(problem)
+
+
+# --- JSON ---
+
+
+@pytest.mark.claim("practice/index.md", "rounded to 12 decimals and no further")
+@pytest.mark.claim("practice/index.md", "for logistic-step σ(z) itself, not a plot reading")
+@pytest.mark.claim("practice/index.md", "probability σ(z), exact (not a plot reading)")
+@given(kinds, st.one_of(st.none(), PAGE_SEEDS))
+def test_json_answer_is_rounded_to_12_decimals_and_no_further(kind, seed):
+    spec = registry.kind(kind)
+    problem = registry.problem(kind, seed)
+    raw = given_numbers(spec.answer_data(problem))
+    written = given_numbers(schema.record(kind, seed)["answer"])
+    for before, after in zip(raw, written, strict=True):
+        assert after == round(before, 12), (before, after)
+    if kind == "logistic-step":
+        p = schema.record(kind, seed)["answer"]["p"]
+        z = descent_step(problem.x, problem.w, problem.b, problem.t, problem.learning_rate).z
+        assert p == round(float(sigmoid(z)), 12)
+        assert p != plot_reading(problem)
+
+
+@pytest.mark.claim("practice/index.md", "The exam's own convolution-shape question")
+def test_the_json_example_is_the_exams_own_convolution_shape_question():
+    record = schema.record("conv-shape", None)
+    assert f"```json\n{schema.dumps(record)}\n```" in render.json_format()
+    q = exam.CONV_SHAPE
+    assert record["problem"] == {
+        "input_shape": list(q.input_shape), "filters": q.filters, "kernel_size": q.kernel_size,
+        "stride": q.stride, "padding": q.padding,
+    }  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -19,6 +20,7 @@ from snippets.__main__ import main
 from snippets.practice import registry, schema
 from snippets.practice.cli import USAGE_ERROR
 from snippets.practice.seeds import SEED_LIMIT
+from snippets.render.practice import SITE_SEEDS, command_line, intro, variants
 from tests.conftest import ROOT
 
 
@@ -43,6 +45,7 @@ def command(*argv: str, hash_seed: str = "0") -> subprocess.CompletedProcess:
 # --- output ------------------------------------------------------------------------------------
 
 
+@pytest.mark.claim("practice/index.md", "print a problem and its worked solution as Markdown")
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_seed_prints_the_problem_and_its_worked_solution_as_markdown(capsys, kind):
     status, out, err = run(capsys, "practice", kind, "--seed", "12")
@@ -62,7 +65,7 @@ def test_markdown_shows_figures_as_text_and_no_source_code(capsys):
     assert "<svg" not in out
     assert "<figure" not in out
     assert "*Figure: The network" in out
-    assert "Computed by" not in out
+    assert "How we know" not in out
     assert "def forward" not in out
 
 
@@ -74,6 +77,8 @@ def test_exam_prints_the_exams_own_instance(capsys):
     assert f"- output height = {h}\n- output width = {w}\n- output channels = {c}" in out
 
 
+@pytest.mark.claim("practice/[!i]*.md", "a machine-readable version")
+@pytest.mark.claim("practice/index.md", "With --json the command prints one object with four keys")
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_json_flag_prints_the_documented_object(capsys, kind):
     status, out, err = run(capsys, "practice", kind, "--seed", "12", "--json")
@@ -81,9 +86,11 @@ def test_json_flag_prints_the_documented_object(capsys, kind):
     assert err == ""
     record = json.loads(out)
     schema.validate(record)
+    assert list(record) == ["kind", "seed", "problem", "answer"]
     assert record == schema.record(kind, 12)
 
 
+@pytest.mark.claim("practice/index.md", "null for the exam's instance")
 def test_exam_json_has_a_null_seed_and_the_exams_numbers(capsys):
     _, out, _ = run(capsys, "practice", "backprop", "--exam", "--json")
     record = json.loads(out)
@@ -92,6 +99,7 @@ def test_exam_json_has_a_null_seed_and_the_exams_numbers(capsys):
     assert record["answer"]["loss"] == exam.PUBLISHED_BACKPROP.loss
 
 
+@pytest.mark.claim("practice/index.md", "the same kind and seed always give the same problem")
 @pytest.mark.parametrize(
     "argv",
     [("conv-shape", "--seed", "99"), ("logistic-step", "--seed", "99", "--json")],
@@ -110,10 +118,13 @@ def test_module_entry_point_prints_json():
     assert json.loads(result.stdout)["answer"]["params"] == exam.PUBLISHED_FIRST_CONV_PARAMS
 
 
-def test_the_largest_seed_is_valid(capsys):
-    status, out, _ = run(capsys, "practice", "conv-shape", "--seed", str(SEED_LIMIT - 1), "--json")
-    assert status == 0
-    assert json.loads(out)["seed"] == SEED_LIMIT - 1
+@pytest.mark.claim("practice/[!i]*.md", "any seed from 0 to")
+@pytest.mark.claim("practice/index.md", "A seed is a whole number from 0 to")
+def test_the_smallest_and_the_largest_seed_are_valid(capsys):
+    for seed in (0, SEED_LIMIT - 1):
+        status, out, _ = run(capsys, "practice", "conv-shape", "--seed", str(seed), "--json")
+        assert status == 0
+        assert json.loads(out)["seed"] == seed
 
 
 # --- errors: one line, non-zero, the valid choices named ----------------------------------------
@@ -125,6 +136,10 @@ def one_line_error(err: str) -> str:
     return lines[0]
 
 
+@pytest.mark.claim(
+    "practice/index.md",
+    "An unknown kind or a bad seed stops with a one-line message that lists the valid choices.",
+)
 def test_unknown_kind_exits_non_zero_listing_the_kinds(capsys):
     status, out, err = run(capsys, "practice", "conv-sideways", "--seed", "1")
     assert status == USAGE_ERROR
@@ -134,6 +149,12 @@ def test_unknown_kind_exits_non_zero_listing_the_kinds(capsys):
     assert all(name in line for name in registry.NAMES)
 
 
+@pytest.mark.claim("practice/[!i]*.md", "any seed from 0 to")
+@pytest.mark.claim("practice/index.md", "A seed is a whole number from 0 to")
+@pytest.mark.claim(
+    "practice/index.md",
+    "An unknown kind or a bad seed stops with a one-line message that lists the valid choices.",
+)
 @pytest.mark.parametrize("seed", ["-1", "1.5", "abc", "", str(SEED_LIMIT), "1e3", "+5"])
 def test_bad_seed_exits_non_zero_naming_the_valid_range(capsys, seed):
     status, out, err = run(capsys, "practice", "backprop", f"--seed={seed}")
@@ -164,8 +185,85 @@ def test_unknown_command_exits_non_zero_listing_the_commands(capsys):
     assert "'practice'" in one_line_error(err)
 
 
+@pytest.mark.claim(
+    "practice/index.md",
+    "An unknown kind or a bad seed stops with a one-line message that lists the valid choices.",
+)
 def test_bad_kind_from_the_real_command_is_one_line_on_stderr():
     result = command("practice", "nope", "--exam")
     assert result.returncode == USAGE_ERROR
     assert result.stdout == ""
     assert "logistic-step" in one_line_error(result.stderr)
+
+
+# --- what the pages say about the command -----------------------------------------------------
+
+
+@pytest.mark.claim("practice/[!i]*.md", "For more, run")
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_the_command_each_page_names_prints_a_variant_not_on_the_page(capsys, kind):
+    command_line = re.search(r"`python -m snippets (practice \S+ --seed (\d+))`", intro(kind))
+    argv = command_line.group(1).split()
+    assert argv[1] == kind
+    status, out, _ = run(capsys, *argv)
+    assert status == 0
+    seed = int(command_line.group(2))
+    for item in registry.kind(kind).asked(registry.problem(kind, seed)):
+        assert f"- {item.text} = " in out.split("## Answers")[1]
+    problem = schema.record(kind, seed)["problem"]
+    assert all(schema.record(kind, s)["problem"] != problem for s in SITE_SEEDS)
+
+
+EXAM_INSTANCES = {  # the exam's own numbers, as snippets/exam.py transcribes them
+    "logistic-step": lambda: exam.LOGISTIC_STEP,
+    "backprop": lambda: exam.BACKPROP,
+    "conv-forward": lambda: exam.CONV,
+    "conv-backward": lambda: exam.CONV,
+    "conv-shape": lambda: exam.CONV_SHAPE,
+}
+
+
+@pytest.mark.claim("practice/[!i]*.md", "gives the exam's own numbers and")
+@pytest.mark.claim("practice/index.md", "problem (the given numbers)")
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_exam_flag_gives_the_exams_own_numbers(capsys, kind):
+    status, out, _ = run(capsys, "practice", kind, "--exam", "--json")
+    assert status == 0
+    record = json.loads(out)
+    spec = registry.kind(kind)
+    if kind == "param-count":
+        first = exam.FIRST_CONV
+        want = {"layer": "conv", "in_channels": first["in_channels"],
+                "out_channels": first["filters"], "kernel_size": first["kernel_size"]}  # fmt: skip
+    else:
+        want = schema.clean(spec.problem_data(EXAM_INSTANCES[kind]()))
+    assert record["problem"] == want
+    status, out, _ = run(capsys, "practice", kind, "--exam")
+    assert out.startswith(f"# Practice: {spec.title} (the mock exam's own instance)")
+
+
+@pytest.mark.claim("practice/index.md", "KIND is one of")
+def test_the_kinds_the_page_lists_are_the_ones_the_command_takes(capsys):
+    listed = re.search(r"`KIND` is one of (.*?)\. A seed", command_line()).group(1)
+    assert re.findall(r"`([a-z-]+)`", listed) == list(registry.NAMES)
+    for kind in registry.NAMES:
+        assert run(capsys, "practice", kind, "--exam", "--json")[0] == 0
+    assert run(capsys, "practice", "conv-sideways", "--exam")[0] == USAGE_ERROR
+
+
+@pytest.mark.claim("practice/index.md", "and seeds 1 to 10 are the variants on these pages")
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_seeds_1_to_10_are_the_variants_on_the_pages(capsys, kind):
+    assert tuple(range(1, 11)) == SITE_SEEDS
+    page = variants(kind)
+    headings = re.findall(r"^## Variant (\d+) \(seed (\d+)\)$", page, flags=re.M)
+    assert [(int(n), int(seed)) for n, seed in headings] == list(enumerate(SITE_SEEDS, start=1))
+    for seed, section in zip(
+        SITE_SEEDS, re.split(r"^## Variant .*$", page, flags=re.M)[1:], strict=True
+    ):
+        # The page's boxes for that seed check the numbers the command prints for it.
+        _, out, _ = run(capsys, "practice", kind, "--seed", str(seed), "--json")
+        shown = [float(v) for v in re.findall(r'data-answer="([^"]+)"', section)]
+        asked = registry.kind(kind).asked(registry.problem(kind, seed))
+        assert shown == [item.value for item in asked]
+        assert json.loads(out) == schema.record(kind, seed)

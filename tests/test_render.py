@@ -1,4 +1,4 @@
-"""The shared renderers: reproducible palette-following SVG, provenance, numbers."""
+"""The shared renderers: reproducible palette-following SVG, the question unit, numbers."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import pytest
 from matplotlib.figure import Figure
 
 from snippets import backprop, exam
-from snippets.logistic import descent_step
+from snippets.logistic import descent_step, sigmoid
+from snippets.render import markdown as md
 from snippets.render import palette
 from snippets.render.backprop_figures import forward_figure
-from snippets.render.latex import num, signed
 from snippets.render.logistic import sigmoid_plot
-from snippets.render.markdown import checking_tests, provenance, solution
-from snippets.render.svg import figure_svg
+from snippets.render.markdown import solution
+from snippets.render.svg import figure_svg, text_size_width
 
 
 def small_figure(colour: str) -> Figure:
@@ -151,39 +151,76 @@ def test_svg_rejects_bad_name_or_missing_alt(name, alt):
         figure_svg(small_figure(palette.INK), name=name, alt=alt)
 
 
-def test_provenance_lists_the_tests_that_use_a_function():
-    found = checking_tests(descent_step)
-    assert "tests/test_logistic.py::test_small_step_lowers_the_loss" in found
-    assert "test_render.py::test_provenance_lists" in " ".join(found)
+def test_figure_is_uncapped_unless_asked():
+    assert figure_svg(small_figure(palette.INK), name="free", alt="a line").startswith(
+        '<figure class="guide-svg">\n'
+    )
 
 
-def test_provenance_refuses_an_untested_function():
-    def untested():
-        return 1
-
-    # A name that appears in no test file (this file only holds its two halves).
-    untested.__name__ = "_".join(["nowhere", "referenced"])
-    with pytest.raises(ValueError, match="not checked by any test"):
-        provenance(untested)
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (1.1000000000000003, "1.1"),
-        (0.52, "0.52"),
-        (-0.0, "0"),
-        (3e-4, "0.0003"),
-        (2e-5, r"2 \cdot 10^{-5}"),
-    ],
-)
-def test_num_writes_numbers_as_the_exam_does(value, text):
-    assert num(value) == text
+def test_capped_figure_stops_where_its_smallest_text_is_the_text_size():
+    fig = small_figure(palette.INK)
+    fig.text(0.5, 0.5, "big", fontsize=20)
+    fig.text(0.5, 0.2, "small", fontsize=8)
+    svg = figure_svg(fig, name="capped", alt="a line and two labels", cap_at_text_size=True)
+    # 2 inches are 144 points; at 1 em per 8 points the smallest label matches the text.
+    assert text_size_width(fig) == pytest.approx(144 / 8)
+    assert svg.startswith('<figure class="guide-svg" style="max-width: 18.0em">\n<svg')
 
 
-def test_signed_wraps_negative_factors():
-    assert signed(-0.25) == "(-0.25)"
-    assert signed(0.8) == "0.8"
+def test_text_size_width_reads_the_tick_labels_once_drawn():
+    fig = small_figure(palette.INK)
+    figure_svg(fig, name="ticks", alt="a line")  # draws the figure: tick labels get text
+    smallest = min(label.get_fontsize() for label in fig.axes[0].get_xticklabels())
+    assert text_size_width(fig) == pytest.approx(144 / smallest)
+
+
+def test_join_leaves_out_empty_blocks():
+    assert md.join(["a", "", "b"]) == "a\n\nb"
+    assert md.join([]) == ""
+
+
+def test_how_we_know_names_the_functions_for_the_build_to_fill():
+    block = md.how_we_know(descent_step, sigmoid)
+    assert block.startswith('??? abstract guide-evidence "How we know"')
+    assert 'data-functions="snippets.logistic.descent_step snippets.logistic.sigmoid"' in block
+
+
+def test_how_we_know_needs_a_function():
+    with pytest.raises(ValueError, match=r"^functions must"):
+        md.how_we_know()
+
+
+@pytest.mark.claim("index.md", "closed until you open them")
+def test_unit_puts_statement_first_and_every_answer_behind_a_closed_control():
+    text = md.unit(3, "c", statement="State.", figure="", answer=list("12345"), worked="Steps.",
+                   evidence=(descent_step,))  # fmt: skip
+    heading, statement, rest = text.split("\n\n", 2)
+    assert heading == md.heading(3, "c")
+    assert statement == "State."
+    assert rest.startswith('<div class="guide-answers guide-solution"')
+    # Answer, worked solution and evidence, in that order, each closed (???, not ???+).
+    titles = re.findall(r'^ *(\?\?\?\+?) [\w -]+ "([^"]+)"', rest, re.MULTILINE)
+    assert titles == [("???", "Answer · 5 points"), ("???", "Worked solution"),
+                      ("???", "How we know")]  # fmt: skip
+
+
+def test_unit_answer_follows_the_points_breakdown():
+    rubric = exam.part(3).questions[2].rubric
+    text = md.answer_items(3, "c", ["a", "b", "c", "d", "e"])
+    assert [line.rsplit("*", 2)[1] for line in text.splitlines()] == [
+        md.points(pts) for _, pts in rubric
+    ]
+    with pytest.raises(ValueError, match=r"^answer must give one entry per item"):
+        md.answer_items(3, "c", ["a", "b"])
+    with pytest.raises(ValueError, match=r"^answer of 4 a must be one text"):
+        md.answer_items(4, "a", ["a"])
+
+
+def test_unit_refuses_an_empty_statement_or_solution():
+    with pytest.raises(ValueError, match=r"^statement of"):
+        md.unit(3, "c", statement=" ", answer=list("12345"), worked="x")
+    with pytest.raises(ValueError, match=r"^worked must"):
+        md.unit(3, "a", answer=list("123"), worked="")
 
 
 def test_figure_inside_a_solution_stays_a_block_untouched_by_markdown():

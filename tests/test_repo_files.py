@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 
 import yaml
+from hypothesis import settings
 
 from tests.conftest import ROOT
 
@@ -58,19 +60,75 @@ def test_every_nox_session_has_a_docstring():
         if isinstance(node, ast.FunctionDef)
         and any("session" in ast.unparse(d) for d in node.decorator_list)
     ]
-    assert {s.name for s in sessions} >= {"serve", "docs", "tests", "lint", "bench"}
+    assert {s.name for s in sessions} >= {"serve", "docs", "tests", "fast", "lint", "bench"}
     for session in sessions:
         assert ast.get_docstring(session), session.name
 
 
-def test_pre_commit_runs_ruff_and_the_fast_tests():
-    hooks = [
-        hook for repo in load(ROOT / ".pre-commit-config.yaml")["repos"] for hook in repo["hooks"]
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def pre_commit_repos() -> list[dict]:
+    return load(ROOT / ".pre-commit-config.yaml")["repos"]
+
+
+def test_pre_commit_runs_ruff_from_its_repository_at_the_lint_groups_version():
+    (ruff,) = [r for r in pre_commit_repos() if r["repo"].endswith("/astral-sh/ruff-pre-commit")]
+    assert {hook["id"] for hook in ruff["hooks"]} == {"ruff-check", "ruff-format"}
+    (pin,) = [d for d in pyproject()["dependency-groups"]["lint"] if d.startswith("ruff")]
+    assert pin == f"ruff=={ruff['rev'].removeprefix('v')}"  # one version, pinned exactly
+
+
+def test_pre_commit_runs_the_fast_set_through_the_projects_environment():
+    hooks = [hook for r in pre_commit_repos() if r["repo"] == "local" for hook in r["hooks"]]
+    (fast,) = [hook for hook in hooks if "-s fast" in hook["entry"]]
+    # Through tools/run_nox.py and the nox session, not whatever `python` is on the PATH.
+    assert fast["entry"] == f"{TEST_COMMAND} -R -s fast"
+    assert fast["pass_filenames"] is False
+
+
+def session_calls(name: str) -> list[ast.Call]:
+    """The `session.run(...)` calls of the nox session `name`."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    (session,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    return [
+        call
+        for call in ast.walk(session)
+        if isinstance(call, ast.Call) and ast.unparse(call.func) == "session.run"
     ]
-    entries = " ".join(hook["entry"] for hook in hooks)
-    assert "ruff check" in entries
-    assert "ruff format" in entries
-    assert 'pytest -q -x -m "not build and not browser"' in entries
+
+
+def words(call: ast.Call) -> list[str]:
+    """A command's literal words; a name such as FAST_SET is kept as its name."""
+    return [a.value if isinstance(a, ast.Constant) else ast.unparse(a) for a in call.args]
+
+
+def test_the_fast_session_runs_lint_and_the_tests_without_build_browser_or_install():
+    runs = [words(call) for call in session_calls("fast")]
+    assert ["ruff", "check", "."] in runs
+    assert ["ruff", "format", "--check", "."] in runs
+    (pytest_run,) = [run for run in runs if run[0] == "pytest"]
+    assert {"-n", "auto", "FAST_SET"} <= set(pytest_run)
+    assert (
+        'FAST_SET = "not build and not browser and not slow"' in (ROOT / "noxfile.py").read_text()
+    )
+    ini = pyproject()["tool"]["pytest"]["ini_options"]
+    assert {"build", "browser", "slow"} <= {line.split(":")[0] for line in ini["markers"]}
+    assert any(d.startswith("pytest-xdist") for d in pyproject()["dependency-groups"]["test"])
+
+
+def test_only_the_fast_set_runs_fewer_hypothesis_examples():
+    guide, fast = settings.get_profile("guide"), settings.get_profile("fast")
+    assert guide.max_examples == settings.get_profile("default").max_examples
+    assert fast.max_examples < guide.max_examples
+    assert fast.deadline == guide.deadline
+
+    def profile(session: str) -> list[str]:
+        return [ast.unparse(k.value) for c in session_calls(session) for k in c.keywords]
+
+    assert any("'HYPOTHESIS_PROFILE': 'fast'" in env for env in profile("fast"))
+    assert not any("HYPOTHESIS_PROFILE" in env for env in profile("tests"))
 
 
 def test_issue_templates_are_valid():

@@ -19,6 +19,8 @@ EXACT_RTOL = 1e-12
 # The claims of the page about the default demonstration (100 steps back):
 VANISHED = 1e-15  # the RNN's and the forgetting LSTM's gradients fall below this
 KEPT = 1e-2  # the remembering LSTM's gradient stays above this
+# "Shrinks exponentially": log ‖∂L/∂h‖ against steps back is a line to this r².
+EXPONENTIAL_R2 = 0.99
 
 # --- strategies (to move into tests/strategies.py) ---
 
@@ -40,6 +42,10 @@ def _numeric_gradient(loss, at: np.ndarray) -> np.ndarray:
     return grad
 
 
+@pytest.mark.claim(
+    "part-2-short-questions.md",
+    "Backpropagation through time multiplies the gradient, at every step back, by",
+)
 @given(seeds, lengths)
 def test_rnn_gradient_matches_finite_differences(seed, length):
     weights = rnn.random_rnn(HIDDEN, INPUTS, seed=seed)
@@ -84,6 +90,10 @@ def test_lstm_gradients_match_finite_differences(seed, length, forget_bias):
     assert_allclose(grad_c[0], _numeric_gradient(loss_c, c0), rtol=FD_RTOL, atol=FD_ATOL)
 
 
+@pytest.mark.claim(
+    "part-2-short-questions.md",
+    "their recurrent weights are drawn with the same seed and scale (the LSTM's candidate weights are exactly the RNN's).",
+)
 def test_lstm_candidate_weights_are_the_rnn_weights():
     # Same seed, same draw: the LSTM's candidate update is the RNN's update.
     rnn_weights = rnn.random_rnn(seed=3)
@@ -93,17 +103,85 @@ def test_lstm_candidate_weights_are_the_rnn_weights():
     assert_allclose(lstm_weights.u[3 * h :], rnn_weights.u, rtol=0)
 
 
+@pytest.mark.claim(
+    "part-2-short-questions.md",
+    "so the loss at the end of a sequence sends almost no signal to the early inputs.",
+)
+@pytest.mark.claim(
+    "part-2-short-questions.md", "so over many steps it keeps shrinking (vanishing gradients)."
+)
 def test_rnn_gradient_vanishes_over_the_sequence(flow):
     assert flow.rnn[0] == pytest.approx(1.0)  # a unit gradient arrives at h_T
     assert flow.rnn[-1] < VANISHED
 
 
+@pytest.mark.claim(
+    "part-2-short-questions.md", "A gradient of norm one arrives at the last hidden state"
+)
+def test_every_model_receives_a_gradient_of_norm_one(flow):
+    assert flow.rnn[0] == pytest.approx(1.0)
+    for norms in flow.lstm.values():
+        assert norms[0] == pytest.approx(1.0)
+
+
+def test_rnn_gradient_falls_at_every_step_back(flow):
+    assert np.all(np.diff(flow.rnn) < 0)
+
+
+@pytest.mark.claim(
+    "part-2-short-questions.md",
+    "In the computation below this product shrinks exponentially, by a factor of about 0.62 per step",
+)
+def test_rnn_gradient_shrinks_exponentially(flow):
+    # log of the norm against steps back: a falling straight line.
+    logs = np.log(flow.rnn)
+    slope, intercept = np.polyfit(flow.steps_back, logs, 1)
+    fitted = slope * flow.steps_back + intercept
+    r2 = 1 - np.sum((logs - fitted) ** 2) / np.sum((logs - logs.mean()) ** 2)
+    assert slope < 0
+    assert r2 > EXPONENTIAL_R2
+
+
+@pytest.mark.claim("part-2-short-questions.md", "the derivative of tanh, which is at most one.")
+@given(st.floats(-20.0, 20.0, allow_nan=False, allow_infinity=False))
+def test_tanh_derivative_is_at_most_one(x):
+    derivative = 1 - np.tanh(x) ** 2
+    assert 0 <= derivative <= 1
+    numeric = (np.tanh(x + FD_STEP) - np.tanh(x - FD_STEP)) / (2 * FD_STEP)
+    assert_allclose(derivative, numeric, rtol=FD_RTOL, atol=FD_ATOL)
+
+
+@pytest.mark.claim(
+    "part-2-short-questions.md", "the two LSTMs differ only in the bias of their forget gate."
+)
+def test_lstms_differ_only_in_their_forget_bias():
+    forgetting, remembering = (rnn.random_lstm(forget_bias=b, seed=0) for b in rnn.FORGET_BIASES)
+    h = rnn.HIDDEN
+    assert_allclose(forgetting.w, remembering.w, rtol=0)
+    assert_allclose(forgetting.u, remembering.u, rtol=0)
+    differs = np.flatnonzero(forgetting.b != remembering.b)
+    forget_rows = np.arange(h, 2 * h)  # the forget gate's rows, second in STACK_ORDER
+    assert rnn.STACK_ORDER[1] == "f"
+    assert differs.tolist() == forget_rows.tolist()
+
+
+@pytest.mark.claim(
+    "part-2-short-questions.md",
+    "with forget gates near one half its gradient vanishes like the RNN's.",
+)
 def test_forgetting_lstm_gradient_vanishes_too(flow):
     forgetting = min(flow.lstm)
     assert flow.mean_forget[forgetting] < 0.6
     assert flow.lstm[forgetting][-1] < VANISHED
 
 
+@pytest.mark.claim(
+    "part-2-short-questions.md",
+    "With forget gates near one, which a positive forget bias gives from the start, the gradient never falls below 0.067 over all 100 steps.",
+)
+@pytest.mark.claim(
+    "part-2-short-questions.md", "with forget gates near one it survives many steps."
+)
 def test_remembering_lstm_keeps_the_gradient(flow):
     remembering = max(flow.lstm)
     assert flow.mean_forget[remembering] > 0.9

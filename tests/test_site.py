@@ -89,8 +89,17 @@ def test_part_3_shows_plot_derivations_and_numbers(site):
     from snippets import exam
 
     html = (site / PART_3).read_text(encoding="utf-8")
-    assert html.count('<svg class="guide-figure" role="img" aria-label=') == 1
-    assert html.count("<details") >= 3  # every solution is collapsible
+    # The question's plot, nothing marked; the worked solution's plot, the reading marked.
+    assert html.count('<svg class="guide-figure" role="img" aria-label=') == 2
+    from snippets.render import markdown as md
+
+    c = md.question(3, "c").topic[:1].upper() + md.question(3, "c").topic[1:]
+    heading = html.index(f">(c) {c}")  # the heading in the content, after the TOC
+    question, _, worked = html[heading:].partition('class="guide-answers')
+    assert question.count('<svg class="guide-figure"') == 1
+    assert "σ(1.1)" not in question
+    assert "σ(1.1) ≈ 0.75" in worked
+    assert html.count("<details") >= 9  # every answer, worked solution and evidence is closed
     assert "<mtable" in html  # the aligned derivations, in KaTeX's MathML
     assert "application/x-tex" not in html  # without the TeX source repeated
     published = exam.PUBLISHED_LOGISTIC_STEP
@@ -108,6 +117,14 @@ def test_every_executed_block_has_an_id():
 # --- the build fails, naming where -------------------------------------------------------
 
 
+def site_hooks() -> list[str]:
+    """The hook files of mkdocs.yml, as written there (relative to the repository)."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    listed = re.search(r"^hooks:\n((?:  - .*\n)+)", text, re.MULTILINE)
+    assert listed, "mkdocs.yml names no hooks"
+    return [line.removeprefix("  - ").strip() for line in listed.group(1).splitlines()]
+
+
 def failing_project(tmp_path: Path, block: str) -> Path:
     """The site's config (inherited) over a docs folder with one page holding `block`."""
     docs = tmp_path / "docs"
@@ -120,6 +137,8 @@ def failing_project(tmp_path: Path, block: str) -> Path:
         "INHERIT": str(ROOT / "mkdocs.yml"),
         "docs_dir": str(docs),
         "nav": ["index.md", "broken.md"],
+        # Hook files are found relative to the config that names them: name them absolutely.
+        "hooks": [str(ROOT / hook) for hook in site_hooks()],
     }
     path = tmp_path / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config))
@@ -141,6 +160,7 @@ def test_a_raising_block_fails_the_build_naming_page_and_block(tmp_path):
     assert_fails_naming(tmp_path, block, "broken.md", "bad-block", "stride must be positive")
 
 
+@pytest.mark.claim("part-3-logistic-regression.md", "a wrong step stops the build")
 def test_a_wrong_derivation_step_fails_the_build(tmp_path):
     block = (
         '```python exec="on" id="wrong-step"\n'

@@ -6,7 +6,9 @@ Run through `nox -s bench`. Everything is measured in one run on the same machin
    cache, and their ratio (target: at most 1.5);
 2. a rebuild after a prose-only edit of one chapter against a plain build (target: at most
    1.2);
-3. the test suite's wall time with the default Hypothesis profile;
+3. the test suite's wall time with the default Hypothesis profile, and the fast set's (what
+   `nox -s fast` and the pre-commit hook run: lint, then the tests without a site build or a
+   browser on every core with the "fast" profile; target: at most 30 s);
 4. the bytes each built page makes a browser fetch (HTML, CSS, JS, fonts, images), measured
    in headless Chromium, with the search index listed apart (target: a chapter page under
    300 KB).
@@ -17,6 +19,7 @@ benchmarks/results.md. Nothing here asserts: targets are reported, not enforced.
 
 from __future__ import annotations
 
+import ast
 import functools
 import gzip
 import http.server
@@ -35,6 +38,7 @@ OUT = ROOT / "benchmarks" / "results.md"
 REPEATS = 3
 PROSE_PAGE = "part-3-logistic-regression.md"
 PAGE_BUDGET = 300_000
+FAST_TARGET = 30  # seconds for the fast set, the pre-commit hook's wait
 ENV = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
 
 
@@ -154,6 +158,29 @@ def test_suite_seconds() -> tuple[float, bool]:
     return time.perf_counter() - start, result.returncode == 0
 
 
+def fast_set_seconds() -> tuple[float, bool]:
+    """Wall time of the fast set as `nox -s fast` runs it (lint, then pytest), and whether
+    it passed; the marker expression is read from noxfile.py, its one home."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    (fast_set,) = [
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "FAST_SET"
+    ]
+    commands = [
+        [sys.executable, "-m", "ruff", "check", "."],
+        [sys.executable, "-m", "ruff", "format", "--check", "."],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto",
+         "--dist", "worksteal", "-m", fast_set],
+    ]  # fmt: skip
+    start = time.perf_counter()
+    passed = all(
+        subprocess.run(c, cwd=ROOT, env=ENV | {"HYPOTHESIS_PROFILE": "fast"}).returncode == 0
+        for c in commands
+    )
+    return time.perf_counter() - start, passed
+
+
 def main() -> None:
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,6 +219,11 @@ def main() -> None:
     suite, passed = test_suite_seconds()
     outcome = "" if passed else " (the suite FAILED: see the output above)"
     rows.append(_row("test suite, default Hypothesis profile", f"{suite:.1f} s{outcome}", ""))
+    fast, passed = fast_set_seconds()
+    outcome = "" if passed else " (the fast set FAILED: see the output above)"
+    fast_row = _row("fast set (`nox -s fast`, the commit hook)", f"{fast:.1f} s{outcome}",
+                    _verdict(fast <= FAST_TARGET, f"≤ {FAST_TARGET} s"))  # fmt: skip
+    rows.append(fast_row)
 
     lines = [
         "# Benchmarks",

@@ -34,8 +34,13 @@
     }
   }
 
+  // A count and its noun in agreement, as plural() in snippets/render/quiz.py: "1 box", "4 boxes".
+  function plural(count, singular, pluralForm) {
+    return count + " " + (count === 1 ? singular : pluralForm || singular + "s");
+  }
+
   function points(value) {
-    return value === 1 ? "1 point" : value + " points";
+    return plural(value, "point");
   }
 
   function all(root, selector) {
@@ -73,24 +78,47 @@
     return form.getAttribute("data-scored") === "true";
   }
 
-  // The reader's total over the questions checked so far, shown under the part's total.
+  // A checked question's status line: its score and the part's running total.
+  function showScore(form, total) {
+    var result = score(form);
+    var detail = result.wrong === 0
+      ? "every box is right."
+      : result.wrong + " of " + plural(result.count, "box", "boxes") +
+        (result.wrong === 1 ? " is wrong." : " are wrong.");
+    var status = form.querySelector("[data-quiz-score]");
+    status.classList.toggle("quiz-score--full", result.wrong === 0);
+    status.classList.toggle("quiz-score--zero", result.wrong !== 0);
+    status.textContent = (result.wrong === 0 ? "✓ " : "✗ ") + question(form) + ": " +
+      result.points + " of " + points(result.max) + ", " + detail + " Total: " + total.sum +
+      " of " + points(total.max) + ".";
+  }
+
+  // The reader's total over the questions checked so far, shown under the part's total and
+  // in the status line of every checked question: all of them are rewritten together, so
+  // that they agree however many questions were checked, or restored, since.
   function updateTotal() {
     var forms = all(document, "form.quiz");
     var done = forms.filter(scored);
-    var sum = done.reduce(function (acc, form) {
-      return acc + score(form).points;
-    }, 0);
-    all(document, "[data-quiz-total]").forEach(function (total) {
-      var line = total.querySelector("[data-quiz-total-score]");
+    var total = {
+      sum: done.reduce(function (acc, form) {
+        return acc + score(form).points;
+      }, 0),
+      max: forms.reduce(function (acc, form) {
+        return acc + score(form).max;
+      }, 0),
+    };
+    all(document, "[data-quiz-total]").forEach(function (summary) {
+      var line = summary.querySelector("[data-quiz-total-score]");
       if (!line) return;
       line.hidden = done.length === 0;
       line.textContent =
-        "Your score: " + sum + " of " + points(Number(total.getAttribute("data-max"))) +
-        " (" + done.length + " of " + forms.length + " questions checked).";
+        "Your score: " + total.sum + " of " + points(Number(summary.getAttribute("data-max"))) +
+        " (" + done.length + " of " + plural(forms.length, "question") + " checked).";
     });
-    return { sum: sum, max: forms.reduce(function (acc, form) {
-      return acc + score(form).max;
-    }, 0) };
+    done.forEach(function (form) {
+      showScore(form, total);
+    });
+    return total;
   }
 
   function save(form) {
@@ -102,7 +130,14 @@
     }));
   }
 
-  // Show or hide the per-option verdicts; in test mode only after "Reveal the answers".
+  // The question's answer and demonstration: closed blocks after the form, in a
+  // <div class="quiz-solutions" data-quiz-for="(the form's id)"> (docs/part-1-multiple-choice.md).
+  function solutionsOf(form) {
+    return document.querySelector('.quiz-solutions[data-quiz-for="' + form.id + '"]');
+  }
+
+  // Show or hide the per-option verdicts, the answer and the demonstration: after Check, and
+  // in test mode only after "Reveal the answers".
   function showVerdicts(form) {
     var visible = scored(form) && (!testModeOn() || form.getAttribute("data-revealed") === "true");
     // The colours give the answer away as much as the text: both wait for the reveal.
@@ -112,6 +147,16 @@
       option.classList.toggle("quiz-option--wrong", visible && verdict === "wrong");
       option.querySelector(".quiz-feedback").hidden = !visible;
     });
+    // While waiting, a closed block is not shown (quiz.css): nothing to open before Check.
+    var solutions = solutionsOf(form);
+    if (solutions) {
+      solutions.toggleAttribute("data-quiz-waiting", !visible);
+      if (!visible) {
+        all(solutions, ":scope > details").forEach(function (block) {
+          block.open = false;
+        });
+      }
+    }
     var reveal = form.querySelector("[data-quiz-reveal]");
     if (reveal) {
       reveal.hidden = !(scored(form) && testModeOn());
@@ -121,7 +166,6 @@
   }
 
   function check(form) {
-    var result = score(form);
     form.setAttribute("data-scored", "true");
     all(form, ".quiz-option").forEach(function (option) {
       var box = option.querySelector('input[type="checkbox"]');
@@ -134,17 +178,7 @@
         : "✗ Your box is wrong: it should be " + should + ".";
     });
     showVerdicts(form);
-    var total = updateTotal();
-    var detail = result.wrong === 0
-      ? "every box is right."
-      : result.wrong + " of " + result.count + (result.wrong === 1 ? " boxes is wrong." : " boxes are wrong.");
-    var status = form.querySelector("[data-quiz-score]");
-    status.classList.toggle("quiz-score--full", result.wrong === 0);
-    status.classList.toggle("quiz-score--zero", result.wrong !== 0);
-    var text = (result.wrong === 0 ? "✓ " : "✗ ") + question(form) + ": " + result.points +
-      " of " + points(result.max) + ", " + detail + " Total: " + total.sum + " of " +
-      points(total.max) + ".";
-    status.textContent = text;
+    updateTotal(); // writes this question's status line too
     save(form);
   }
 
@@ -207,12 +241,14 @@
       });
       if (saved.scored === true) check(form);
     }
+    showVerdicts(form);
   }
 
   // --- test mode: every solution hidden until the reader reveals it --------------------
 
   // A solution is a closed <details class="success"> (md.solution) or any element with the
-  // class guide-solution (its data-title names it), such as Part I's demonstrations.
+  // class guide-solution (its data-title names it): a question's answer, worked solution and
+  // evidence together (md.unit), or Part I's demonstrations.
   function setupReveal(solution, index) {
     if (solution.getAttribute("data-enhanced") === "true") return;
     solution.setAttribute("data-enhanced", "true");
@@ -244,8 +280,8 @@
     });
     all(document, ".guide-test-note").forEach(function (note) {
       note.textContent = on
-        ? "On: every solution stays hidden until you press its Reveal button."
-        : "Off: solutions are shown, folded, under each question.";
+        ? "On: every answer stays hidden until you press its Reveal button."
+        : "Off: answers are folded under each question; open one once you have tried it.";
     });
     all(document, "form.quiz").forEach(showVerdicts);
   }
@@ -282,11 +318,21 @@
 
   // --- accessibility of the theme and of wide formulas ---
 
-  // A formula, table or figure wider than the column scrolls; a keyboard reaches it only if
-  // focusable.
+  // A formula, table or figure wider than the column scrolls sideways. It is marked, so that
+  // guide.css shows a shadow at each edge with more to see, and made focusable, so that a
+  // keyboard can scroll it too; a box that fits again loses both. A box not shown (a closed
+  // solution, another tab) keeps its state until it is shown again.
   function markScrollable(root) {
     all(root, ".katex-display, .md-typeset__scrollwrap, figure.guide-svg").forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+      if (!box.getClientRects().length) return;
+      var wide = box.scrollWidth > box.clientWidth + 1; // a pixel of rounding is no scroll
+      if (wide === box.classList.contains("guide-scrolls")) return;
+      box.classList.toggle("guide-scrolls", wide);
+      if (wide) {
+        box.setAttribute("tabindex", "0");
+      } else {
+        box.removeAttribute("tabindex");
+      }
     });
   }
 
@@ -300,7 +346,10 @@
     var on = load(TEST_MODE_KEY) === "on";
     document.documentElement.classList.toggle(TEST_MODE_CLASS, on);
     var content = document.querySelector("article.md-content__inner") || document.body;
-    var solutions = all(content, "details.success, .guide-solution");
+    // A question's answers (.guide-answers, from md.unit) reveal together, with one button.
+    var solutions = all(content, "details.success, .guide-solution").filter(function (el) {
+      return !(el.parentNode && el.parentNode.closest && el.parentNode.closest(".guide-solution"));
+    });
     var quizzes = all(content, "form.quiz");
     solutions.forEach(setupReveal);
     quizzes.forEach(setupQuiz);
@@ -310,7 +359,11 @@
     markScrollable(content);
   }
 
-  // Opening a solution can reveal wide formulas; a narrower window can make more of them wide.
+  // Opening a solution or a tab can show wide formulas; a narrower window, or KaTeX's fonts
+  // once loaded, can make more of them wide.
+  function markAllScrollable() {
+    markScrollable(document.querySelector("article.md-content__inner") || document.body);
+  }
   document.addEventListener(
     "toggle",
     function (event) {
@@ -318,9 +371,12 @@
     },
     true
   );
-  window.addEventListener("resize", function () {
-    markScrollable(document.querySelector("article.md-content__inner") || document.body);
+  document.addEventListener("change", function (event) {
+    var tabs = event.target.closest && event.target.closest(".tabbed-set");
+    if (tabs) markScrollable(tabs);
   });
+  window.addEventListener("resize", markAllScrollable);
+  if (document.fonts) document.fonts.addEventListener("loadingdone", markAllScrollable);
 
   // Another tab switched test mode: follow it.
   window.addEventListener("storage", function (event) {

@@ -110,7 +110,10 @@
     } else if (empty === boxes.length) {
       text = "No answers yet: type a number in each box, then press Check.";
     } else {
-      text = "✗ " + right + " of " + boxes.length + " answers are right.";
+      // "1 of 3 answers is right", "0 of 3 answers are right"; a single box: "is not right".
+      text = boxes.length === 1
+        ? "✗ Your answer is not right."
+        : "✗ " + right + " of " + boxes.length + " answers " + (right === 1 ? "is" : "are") + " right.";
       if (off.length) text += " Not right: " + listed(off) + ".";
       if (empty) text += " " + empty + (empty === 1 ? " box is" : " boxes are") + " still empty.";
     }

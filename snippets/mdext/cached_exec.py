@@ -6,8 +6,9 @@ the options and turns the printed output into HTML (`markdown_exec.validator`,
 
 - in a fresh namespace, with `print` captured;
 - answered from a cache when nothing it depends on changed: the key holds the block's code,
-  the source of every `snippets` module it imports (followed transitively), the tests when
-  the block shows provenance, and the versions of the libraries that shape output;
+  the source of every `snippets` module it imports (followed transitively) and the versions
+  of the libraries that shape output (blocks read no other file: what needs the tests is
+  filled in by the build, snippets/mdext/hooks.py);
 - when it raises, the build stops: the error names the block and the exception, the
   traceback goes to the terminal (never into a page), and no page is written.
 """
@@ -149,14 +150,6 @@ def cache_key(code: str, extra: dict[str, Any], modules: dict[str, str] | None =
     parts += _library_versions()
     for name in sorted(modules):
         parts += [name, modules[name]]
-    if "snippets.render.markdown" in modules:  # provenance lists the tests that call a function
-        from snippets.render.markdown import test_index
-
-        for test, (names, imported) in sorted(test_index().items()):
-            parts += [test, " ".join(sorted(names)), " ".join(sorted(imported))]
-    if "snippets.render.verification" in modules:  # that page quotes the tests themselves
-        for test in sorted((ROOT / "tests").glob("test_*.py")):
-            parts += [test.name, test.read_text(encoding="utf-8")]
     return _digest(parts)
 
 

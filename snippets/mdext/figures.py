@@ -16,7 +16,7 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 _FIGURE = re.compile(
-    r'^(?P<indent>[ \t]*)<figure class="guide-svg">\n.*?\n[ \t]*</figure>[ \t]*$',
+    r'^(?P<indent>[ \t]*)<figure class="guide-svg"[^>\n]*>\n.*?\n[ \t]*</figure>[ \t]*$',
     re.MULTILINE | re.DOTALL,
 )
 

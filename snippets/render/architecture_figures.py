@@ -14,24 +14,22 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from snippets.architectures import Conv, Dense, Flatten, LayerShape, MaxPool, ParameterSplit
 from snippets.render.axes import style_axes
-from snippets.render.palette import ACCENT, HIGHLIGHT, INK, MUTED, SERIES
+from snippets.render.numbers import THIN_TIMES, shape_text
+from snippets.render.palette import ACCENT, HIGHLIGHT, INK, MUTED, PAPER, SERIES
 
-_TIMES = "\u2009×\u2009"  # thin spaces around the multiplication sign
-_COLUMN = 1.55  # inches between volume centres
-_ROW = 2.5  # inches between row centres
-_FONT = 10.5  # the network figure is wide: large text stays readable when scaled down
-
-
-def _size_label(shape: Sequence[int | str]) -> str:
-    return _TIMES.join(str(n) for n in shape)
+_FONT = 11  # points; the figure's width below keeps it at 11 CSS px or more on a phone
+_COLUMN = 1.35  # inches between volume centres: three volumes a row fit a phone's column
+_GAP = 0.1  # inches between a box (or an arrow) and its labels
+_LINE = 1.3 * _FONT / 72  # inches: the height of one line of text
+_MARGIN = 0.1  # inches of empty border
 
 
 def _box(shape: tuple[int, ...]) -> tuple[float, float]:
     """Width and height (inches) of a volume: height grows with log size, width with log depth."""
     if len(shape) == 1:  # a flat vector: a thin bar
-        return 0.14, 0.25 + 0.09 * np.log2(shape[0])
+        return 0.14, 0.2 + 0.06 * np.log2(shape[0])
     height, _, channels = shape
-    return 0.12 + 0.05 * np.log2(channels), 0.2 + 0.13 * np.log2(height)
+    return 0.12 + 0.045 * np.log2(channels), 0.15 + 0.09 * np.log2(height)
 
 
 def _operation(row: LayerShape, flattened: LayerShape | None, show_sizes: bool) -> tuple[str, str]:
@@ -65,13 +63,13 @@ def network_figure(
     *,
     show_sizes: bool = True,
     output_name: str = "output",
-    per_row: int = 4,
+    per_row: int = 3,
 ) -> Figure:
     """The network as volumes (boxes labelled with their sizes) joined by operations (arrows
     labelled with filter size f and stride s), `per_row` volumes a row; the output layer dashed.
 
-    Without `show_sizes` it is the question's figure: heights and widths are "?" (part (c))
-    and so is the size of the output layer (part (b)).
+    Without `show_sizes` it is the question's figure: heights and widths are "?" (part (c)).
+    Pass the rows without the output layer for the exam's figure, which leaves it out (part (b)).
     """
     volumes: list[tuple[str, tuple[int, ...], LayerShape | None]] = [("input", input_shape, None)]
     operations: list[tuple[str, str]] = []
@@ -83,8 +81,18 @@ def network_figure(
         operations.append(_operation(row, flattened, show_sizes))
         volumes.append((row.layer.name, row.output_shape, row))
         flattened = None
-    lines = -(-len(volumes) // per_row)  # ceil: rows of the layout
-    width, height = per_row * _COLUMN + 0.2, lines * _ROW
+    # Each row of the layout is as tall as its tallest box, plus a line of text above and below.
+    chunks = [volumes[i : i + per_row] for i in range(0, len(volumes), per_row)]
+    halves = [max(_box(shape)[1] for _, shape, _ in chunk) / 2 for chunk in chunks]
+    # Between two rows: the arrow back to the start, its two labels and a gap either side.
+    band = 2 * (_LINE + _GAP) + _GAP
+    width = per_row * _COLUMN + 2 * _MARGIN
+    height = sum(2 * (half + _GAP + _LINE) for half in halves) + (len(chunks) - 1) * band
+    height += 2 * _MARGIN
+    centre_y, top = [], height - _MARGIN
+    for half in halves:
+        centre_y.append(top - _LINE - _GAP - half)
+        top -= 2 * (half + _GAP + _LINE) + band
     fig = Figure(figsize=(width, height))
     fig.patch.set_alpha(0)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -92,55 +100,58 @@ def network_figure(
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.set_axis_off()
-    tallest = max(_box(shape)[1] for _, shape, _ in volumes)
 
     centres = []
     for i, (name, shape, row) in enumerate(volumes):
         line, column = divmod(i, per_row)
-        x, y = 0.1 + (column + 0.5) * _COLUMN, height - (line + 0.5) * _ROW
+        x = _MARGIN + (column + 0.5) * _COLUMN
+        y = centre_y[line]
         w, h = _box(shape)
         is_output = row is not None and isinstance(row.layer, Dense) and name == output_name
         ax.add_patch(
             Rectangle((x - w / 2, y - h / 2), w, h, linewidth=1.2, **_style(row, is_output))
         )
-        top, bottom = y + tallest / 2 + 0.12, y - tallest / 2 - 0.12
-        ax.text(x, top, name, ha="center", va="bottom", fontsize=_FONT, color=MUTED)
-        label = _size_label(shape)
+        name_y, size_y = y + halves[line] + _GAP, y - halves[line] - _GAP
+        ax.text(x, name_y, name, ha="center", va="bottom", fontsize=_FONT, color=MUTED)
+        label = shape_text(shape, THIN_TIMES)
         if not show_sizes and row is not None:
-            label = (
-                "?"
-                if is_output
-                else _size_label(("?", "?", shape[2]) if len(shape) == 3 else shape)
-            )
-        ax.text(x, bottom, label, ha="center", va="top", fontsize=_FONT, color=INK)
-        centres.append((x, y, w))
+            # heights and widths asked in part (c); channels and units are the figure's own
+            label = shape_text(("?", "?", shape[2]) if len(shape) == 3 else shape, THIN_TIMES)
+            label = "?" if is_output else label
+        ax.text(x, size_y, label, ha="center", va="top", fontsize=_FONT, color=INK)
+        centres.append((x, y, w, halves[line] + _GAP + _LINE))
 
-    for (above, below), (x0, y0, w0), (x1, y1, w1) in zip(
+    for (above, below), (x0, y0, w0, reach0), (x1, y1, w1, reach1) in zip(
         operations, centres[:-1], centres[1:], strict=True
     ):
         if y0 == y1:  # along a row
             path = [(x0 + w0 / 2 + 0.05, y0), (x1 - w1 / 2 - 0.05, y1)]
-        else:  # from the end of the first row back to the start of the second
-            turn_x, mid_y, start_x = x0 + _COLUMN / 2, (y0 + y1) / 2, x1 - _COLUMN / 2 + 0.1
-            path = [(x0 + w0 / 2 + 0.05, y0), (turn_x, y0), (turn_x, mid_y), (start_x, mid_y)]
-            path += [(start_x, y1), (x1 - w1 / 2 - 0.05, y1)]
-            ax.plot(*zip(*path[:-1], strict=True), color=INK, linewidth=1.0)
-            path = path[-2:]
-        (ax0, ay), (ax1, _) = path
+            label_x, label_y = (path[0][0] + path[1][0]) / 2, y0
+        else:  # from the end of one row back to the start of the next, between their labels
+            turn_x, mid_y = x0 + _COLUMN / 2, (y0 - reach0 + y1 + reach1) / 2
+            start_x = x1 - _COLUMN / 2 + 0.05
+            corners = [(x0 + w0 / 2 + 0.05, y0), (turn_x, y0), (turn_x, mid_y), (start_x, mid_y)]
+            ax.plot(*zip(*corners, (start_x, y1), strict=True), color=INK, linewidth=1.0)
+            path = [(start_x, y1), (x1 - w1 / 2 - 0.05, y1)]
+            label_x, label_y = width / 2, mid_y
         ax.add_patch(
             FancyArrowPatch(path[0], path[1], arrowstyle="-|>", mutation_scale=9, color=INK, lw=1.0)
         )
-        label_x = (ax0 + ax1) / 2 if y0 == y1 else (x0 + x1) / 2
-        label_y = ay if y0 == y1 else (y0 + y1) / 2
-        ax.text(label_x, label_y + 0.07, above, ha="center", va="bottom", fontsize=_FONT, color=INK)
-        ax.text(label_x, label_y - 0.07, below, ha="center", va="top", fontsize=_FONT, color=INK)
+        for text, dy, va in ((above, _GAP / 2, "bottom"), (below, -_GAP / 2, "top")):
+            ax.text(label_x, label_y + dy, text, ha="center", va=va, fontsize=_FONT, color=INK)
     return fig
 
 
 def parameters_vs_input_figure(splits: Sequence[ParameterSplit], *, marked_size: int) -> Figure:
     """Total parameters against the input size, split into the first FC layer (which grows with
-    the input) and all other layers (which do not); the exam's input size marked."""
+    the input) and all other layers (which do not); the exam's input size marked.
+
+    Drawn narrow, with every label at the network figure's size, to be read on a phone.
+    """
     first_dense_name = splits[0].first_dense_name
+    marked = next((s for s in splits if s.input_size == marked_size), None)
+    if marked is None:
+        raise ValueError(f"marked_size must be one of the input sizes of splits, got {marked_size}")
     # A step plot needs only the sizes where a count changes (and the last size).
     counts = [(s.conv, s.first_dense, s.other_dense) for s in splits]
     kept = [
@@ -149,43 +160,40 @@ def parameters_vs_input_figure(splits: Sequence[ParameterSplit], *, marked_size:
     sizes = np.array([s.input_size for s in kept])
     rest = np.array([s.conv + s.other_dense for s in kept]) / 1e6
     total = np.array([s.total for s in kept]) / 1e6
-    fig = Figure(figsize=(6.4, 3.6), layout="constrained")
+    fig = Figure(figsize=(4.6, 3.4), layout="constrained")
     fig.patch.set_alpha(0)
     ax = fig.add_subplot()
     style_axes(ax)
+    ax.tick_params(labelsize=_FONT)
     ax.set_axisbelow(True)  # grid under the bands
     ax.fill_between(sizes, 0, rest, step="post", facecolor=HIGHLIGHT, edgecolor=SERIES[1])
     ax.fill_between(sizes, rest, total, step="post", facecolor=SERIES[0], alpha=0.35, lw=0)
     ax.step(sizes, total, where="post", color=INK, linewidth=1.2)
     ax.set_xlim(sizes[0], sizes[-1])
     ax.set_ylim(0, total.max() * 1.08)
-    x_text = sizes[len(sizes) // 8]
-    ax.text(
-        x_text, rest[0] / 2, "all other layers (constant)", va="center", color=INK, fontsize=_FONT
-    )
-    ax.text(
-        sizes[len(sizes) // 2],
-        (rest[len(sizes) // 2] + total[len(sizes) // 2]) / 2,
-        f"first FC layer ({first_dense_name})",
-        va="center",
-        color=INK,
-        fontsize=_FONT,
-    )
-    marked = next((s for s in splits if s.input_size == marked_size), None)
-    if marked is None:
-        raise ValueError(f"marked_size must be one of the input sizes of splits, got {marked_size}")
+    label = {"va": "center", "color": INK, "fontsize": _FONT}
+    # x in axes fraction, y in data: inside the flat band, near the left edge
+    left_y = ax.get_yaxis_transform()
+    ax.text(0.03, rest[0] / 2, "all other layers (constant)", transform=left_y, **label)
+    right = 3 * len(sizes) // 4  # where the growing band is wide enough for its label
+    middle = (rest[right] + total[right]) / 2
+    ax.text(sizes[right], middle, f"first FC layer ({first_dense_name})", ha="center", **label)
     ax.axvline(marked_size, color=MUTED, linestyle=(0, (4, 3)), linewidth=1.0)
     share = marked.first_dense / marked.total
+    # Top left, where the staircase is still low; the paper-coloured box hides the guide line.
     ax.annotate(
-        f"{marked_size}{_TIMES}{marked_size}: {marked.total / 1e6:.1f} M in total,\n"
+        f"{shape_text((marked_size, marked_size), THIN_TIMES)}: {marked.total / 1e6:.1f} M,\n"
         f"{first_dense_name} {marked.first_dense / 1e6:.1f} M ({share:.0%})",
         xy=(marked_size, marked.total / 1e6),
-        xytext=(-6, 36),
-        textcoords="offset points",
-        ha="right",
+        xytext=(0.03, 0.95),
+        textcoords="axes fraction",
+        ha="left",
+        va="top",
         color=INK,
         fontsize=_FONT,
+        bbox={"boxstyle": "square,pad=0.15", "facecolor": PAPER, "edgecolor": "none"},
+        arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0.8, "shrinkA": 2, "shrinkB": 2},
     )
-    ax.set_xlabel("input height = width (pixels)")
-    ax.set_ylabel("parameters (millions)")
+    ax.set_xlabel("input height = width (pixels)", fontsize=_FONT)
+    ax.set_ylabel("parameters (millions)", fontsize=_FONT)
     return fig

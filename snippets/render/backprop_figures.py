@@ -1,9 +1,14 @@
 """Figures of Part IV: the 2-2-2 ReLU network as a computational graph.
 
-The forward figure writes each node's value in the node and each weight's value on its edge;
-the backward figure writes ∂loss/∂(node) in the node and ∂loss/∂(weight) on the edge, and
-marks the paths of the asked weight's chain rule. Every number comes from a
-`snippets.backprop.Solution`; nothing is typed here.
+The question's figure writes only the given values: inputs, biases and targets in their
+nodes, each weight on its edge. The forward figure adds each unit's value (not the loss); the
+backward figure writes ∂L/∂(node) in each unit and bias and ∂L/∂(weight) on each edge, and
+draws the paths of the asked parameter's chain rule in the accent colour. Every number comes
+from a `snippets.backprop.Solution`; nothing is typed here.
+
+The layout is in inches (one data unit = one inch) and compact: 6.2 inches at an 11 pt font,
+so that on a phone, where a figure keeps at least 480 CSS px and scrolls sideways, no label
+is drawn smaller than 11 CSS px. Long labels (the gradients) are set on two lines.
 """
 
 from __future__ import annotations
@@ -13,32 +18,33 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from snippets.backprop import BIAS_NAMES, Solution, relu_grad
+from snippets.render.numbers import plain
 from snippets.render.palette import ACCENT, HIGHLIGHT, INK, MUTED, PAPER
 
-_FONT = 11  # the figure is drawn about as wide as the text column
-_MINUS = "\u2212"
+FONT = 11  # points, every label of the figure
+SIZE = (6.2, 3.9)  # inches: width, height
 
-# Node centres in data units: inputs, pre-activations, activations, outputs, loss.
-_POSITIONS = {
-    "i1": (0.0, 1.2),
-    "i2": (0.0, -1.2),
-    "h1": (3.1, 1.2),
-    "h2": (3.1, -1.2),
-    "h3": (5.6, 1.2),
-    "h4": (5.6, -1.2),
-    "o1": (8.7, 1.2),
-    "o2": (8.7, -1.2),
-    "loss": (10.9, 0.0),
-    # Biases sit above the top row and below the bottom row; targets beside the loss.
-    "b1": (3.1, 2.75),
-    "b2": (3.1, -2.75),
-    "b3": (8.7, 2.75),
-    "b4": (8.7, -2.75),
-    "t1": (10.9, 1.95),
-    "t2": (10.9, -1.95),
+# Node centres in inches: inputs, sums, activations, outputs, loss.
+POSITIONS = {
+    "i1": (0.35, 2.85),
+    "i2": (0.35, 1.05),
+    "h1": (1.95, 2.85),
+    "h2": (1.95, 1.05),
+    "h3": (3.25, 2.85),
+    "h4": (3.25, 1.05),
+    "o1": (4.85, 2.85),
+    "o2": (4.85, 1.05),
+    "loss": (5.85, 1.95),
+    # Biases above the top row and below the bottom row; targets above and below the loss.
+    "b1": (1.95, 3.6),
+    "b2": (1.95, 0.3),
+    "b3": (4.85, 3.6),
+    "b4": (4.85, 0.3),
+    "t1": (5.85, 3.05),
+    "t2": (5.85, 0.85),
 }
 # Weighted edges: weight name -> (source unit, target unit), as in the exam (w_kj: k to j).
-_WEIGHTS = {
+WEIGHT_EDGES = {
     "w11": ("i1", "h1"),
     "w12": ("i1", "h2"),
     "w21": ("i2", "h1"),
@@ -48,19 +54,20 @@ _WEIGHTS = {
     "w41": ("h4", "o1"),
     "w42": ("h4", "o2"),
 }
-_BIASES = {"b1": "h1", "b2": "h2", "b3": "o1", "b4": "o2"}
-_RELUS = {"h3": "h1", "h4": "h2"}  # activation -> pre-activation
-_NODE_SIZE = (0.95, 0.78)  # width and height of a unit's box
-_SMALL_SIZE = (0.8, 0.62)  # biases and targets
+BIAS_EDGES = {"b1": "h1", "b2": "h2", "b3": "o1", "b4": "o2"}
+RELU_EDGES = {"h3": "h1", "h4": "h2"}  # activation -> its sum
+FORWARD_NODES = ("h1", "h2", "h3", "h4", "o1", "o2")  # the values the forward figure adds
+_MIDDLE = POSITIONS["loss"][1]  # between the two rows: labels go above the top, below the bottom
+_NODE_SIZE = (0.62, 0.5)  # width and height of a unit's box, inches
+_SMALL_SIZE = (0.56, 0.44)  # biases and targets
 # Where along a weighted edge its label sits: crossing edges near their source, so that the
 # two labels of a crossing never meet in the middle.
 _LABEL_AT = {"straight": 0.5, "crossing": 0.3}
 
 
 def number_text(value: float) -> str:
-    """A value with up to four significant digits and a true minus sign; -0 is 0."""
-    text = f"{value:.4g}"
-    return "0" if text == "-0" else text.replace("-", _MINUS)
+    """A value as the figures label it: up to four significant digits."""
+    return plain(value, 4)
 
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -75,131 +82,134 @@ def symbol_text(name: str) -> str:
     return "L" if name == "loss" else name[0] + name[1:].translate(_SUBSCRIPTS)
 
 
-def _grad_symbol(name: str) -> str:
-    return f"∂L/∂{symbol_text(name)}"
+def gradient_label(name: str, value: float) -> str:
+    """∂L/∂name and its value on two lines, as the backward figure writes it."""
+    return f"∂L/∂{symbol_text(name)}\n= {number_text(value)}"
 
 
-def forward_figure(solution: Solution, *, show_computed: bool = True) -> Figure:
-    """The network with the forward pass: each node's value, each weight on its edge.
+def relu_label(pre: str, value: float) -> str:
+    """ReLU′(pre) and its value on two lines."""
+    return f"ReLU′({symbol_text(pre)})\n= {number_text(value)}"
 
-    With `show_computed=False` only the given values are written (the question's figure).
-    """
-    f = solution.forward
-    values = dict(zip(("i1", "i2"), solution.inputs, strict=True))
-    values |= dict(zip(("t1", "t2"), solution.targets, strict=True))
-    values |= dict(solution.biases)
-    if show_computed:
-        values |= {k: getattr(f, k) for k in ("h1", "h2", "h3", "h4", "o1", "o2", "loss")}
-    edge_labels = {k: f"{symbol_text(k)} = {number_text(v)}" for k, v in solution.weights.items()}
-    title = (
-        "Forward pass: the value of every node, the weight on every edge"
-        if show_computed
-        else "The network: given values in the nodes, the weights on the edges"
-    )
+
+def question_figure(solution: Solution) -> Figure:
+    """The network with only the given values: the question's figure, nothing computed."""
     return _graph(
-        title=title,
+        node_values=_given(solution),
+        edge_labels=_weight_labels(solution),
+        relu_labels=dict.fromkeys(RELU_EDGES, "ReLU"),
+        marked=frozenset(),
+        asked=None,
+    )
+
+
+def forward_figure(solution: Solution) -> Figure:
+    """The network with the forward pass: each unit's value next to the given ones, each
+    weight on its edge. The loss is left out: it is the answer of (b)."""
+    f = solution.forward
+    values = _given(solution)
+    values |= {k: getattr(f, k) for k in FORWARD_NODES}
+    return _graph(
         node_values=values,
-        edge_labels=edge_labels,
-        relu_labels=dict.fromkeys(_RELUS, "ReLU"),
+        edge_labels=_weight_labels(solution),
+        relu_labels=dict.fromkeys(RELU_EDGES, "ReLU"),
         marked=frozenset(),
         asked=None,
     )
 
 
 def backward_figure(solution: Solution) -> Figure:
-    """The network with the backward pass: ∂L/∂node in each node, ∂L/∂weight on its edge.
+    """The network with the backward pass: ∂L/∂node in each unit and bias, ∂L/∂weight on
+    its edge, ReLU′ on each ReLU edge.
 
-    The edges of every path in the chain rule of the asked weight are drawn in the accent
-    colour, so the figure shows which local derivatives the asked gradient multiplies.
+    The edges of every path in the chain rule of the asked parameter are drawn in the
+    accent colour, so the figure shows which local derivatives the asked gradient multiplies.
     """
     f, b = solution.forward, solution.backward
     values = {"loss": 1.0}  # ∂L/∂L
     values |= {k: getattr(b, f"grad_{k}") for k in ("h1", "h2", "h3", "h4", "o1", "o2")}
     values |= dict(b.grad_biases)
-    edge_labels = {k: f"{_grad_symbol(k)} = {number_text(v)}" for k, v in b.grad_weights.items()}
-    relu_labels = {
-        h: f"ReLU′({symbol_text(pre)}) = {number_text(relu_grad(getattr(f, pre)))}"
-        for h, pre in _RELUS.items()
-    }
-    marked = set()
-    for path in solution.chain.paths:
-        for factor in path:
-            marked.add(_edge_of(factor.of, factor.wrt))
+    edge_labels = {k: gradient_label(k, v) for k, v in b.grad_weights.items()}
+    relus = {h: relu_label(pre, relu_grad(getattr(f, pre))) for h, pre in RELU_EDGES.items()}
     return _graph(
-        title=(
-            "Backward pass: ∂L/∂(node) in every node, ∂L/∂(weight) on every edge\n"
-            f"the paths from L to {symbol_text(solution.asked)} in colour"
-        ),
         node_values=values,
         edge_labels=edge_labels,
-        relu_labels=relu_labels,
-        marked=frozenset(marked),
+        relu_labels=relus,
+        marked=marked_edges(solution),
         asked=solution.asked,
     )
 
 
+def marked_edges(solution: Solution) -> frozenset[tuple[str, str]]:
+    """The drawn edges (source, target) on the paths of the asked parameter's chain rule."""
+    return frozenset(
+        _edge_of(factor.of, factor.wrt) for path in solution.chain.paths for factor in path
+    )
+
+
+def _given(solution: Solution) -> dict[str, float]:
+    values = dict(zip(("i1", "i2"), solution.inputs, strict=True))
+    values |= dict(zip(("t1", "t2"), solution.targets, strict=True))
+    return values | dict(solution.biases)
+
+
+def _weight_labels(solution: Solution) -> dict[str, str]:
+    return {k: f"{symbol_text(k)} = {number_text(v)}" for k, v in solution.weights.items()}
+
+
 def _edge_of(of: str, wrt: str) -> tuple[str, str]:
     """The drawn edge (source, target) that carries the local derivative ∂of/∂wrt."""
-    if wrt in _WEIGHTS:
-        return _WEIGHTS[wrt]
-    if wrt in _BIASES:
-        return (wrt, of)
-    return (wrt, of)  # a unit below `of`
+    if wrt in WEIGHT_EDGES:
+        return WEIGHT_EDGES[wrt]
+    return (wrt, of)  # a bias or a unit below `of`
 
 
 def _graph(
     *,
-    title: str,
     node_values: dict[str, float],
     edge_labels: dict[str, str],
     relu_labels: dict[str, str],
     marked: frozenset[tuple[str, str]],
     asked: str | None,
 ) -> Figure:
-    fig = Figure(figsize=(8.4, 5.0), layout="constrained")
+    fig = Figure(figsize=SIZE)
     fig.patch.set_alpha(0)
-    ax = fig.add_subplot()
+    ax = fig.add_axes((0, 0, 1, 1))
     ax.set_facecolor("none")
     ax.set_axis_off()
-    ax.set_xlim(-0.6, 11.5)
-    ax.set_ylim(-3.2, 3.2)
-    ax.set_title(title, fontsize=_FONT + 1, color=INK)
+    ax.set_xlim(0, SIZE[0])
+    ax.set_ylim(0, SIZE[1])
 
-    boxes = {}
-    for name, (x, y) in _POSITIONS.items():
-        small = name in BIAS_NAMES or name.startswith("t")
-        if name not in node_values:  # not computed yet, or without a gradient (inputs, targets)
-            boxes[name] = _node(ax, name, x, y, None, small=small)
-        else:
-            boxes[name] = _node(ax, name, x, y, node_values[name], small=small)
+    boxes = {
+        name: _node(ax, name, x, y, node_values.get(name), small=_is_small(name))
+        for name, (x, y) in POSITIONS.items()
+    }
 
-    for name, (source, target) in _WEIGHTS.items():
-        edge = (source, target)
-        colour = ACCENT if edge in marked else INK
-        _arrow(ax, boxes[source], boxes[target], colour, width=2.0 if edge in marked else 1.0)
-        crossing = _POSITIONS[source][1] != _POSITIONS[target][1]
+    def edge(source: str, target: str, *, muted: bool = False) -> None:
+        on_path = (source, target) in marked
+        colour = ACCENT if on_path else (MUTED if muted else INK)
+        _arrow(ax, boxes[source], boxes[target], colour, width=2.0 if on_path else 1.0)
+
+    for name, (source, target) in WEIGHT_EDGES.items():
+        edge(source, target)
+        (x0, y0), (x1, y1) = POSITIONS[source], POSITIONS[target]
+        crossing = y0 != y1
         t = _LABEL_AT["crossing" if crossing else "straight"]
-        (x0, y0), (x1, y1) = _POSITIONS[source], _POSITIONS[target]
         x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
         if not crossing:  # beside the line, away from the crossing edges
-            y += 0.22 if y0 > 0 else -0.22
+            y += 0.22 if y0 > _MIDDLE else -0.22
         _label(ax, x, y, edge_labels[name], ACCENT if name == asked else INK)
 
-    for h, pre in _RELUS.items():
-        edge = (pre, h)
-        colour = ACCENT if edge in marked else INK
-        _arrow(ax, boxes[pre], boxes[h], colour, width=2.0 if edge in marked else 1.0)
-        (x0, y0), (x1, _) = _POSITIONS[pre], _POSITIONS[h]
-        _label(ax, (x0 + x1) / 2, y0 + (0.55 if y0 > 0 else -0.55), relu_labels[h], INK)
+    for h, pre in RELU_EDGES.items():
+        edge(pre, h)
+        (x0, y0), (x1, _) = POSITIONS[pre], POSITIONS[h]
+        _label(ax, (x0 + x1) / 2, y0 + (0.3 if y0 > _MIDDLE else -0.3), relu_labels[h], INK)
 
-    for bias, unit in _BIASES.items():
-        colour = ACCENT if (bias, unit) in marked else MUTED
-        _arrow(ax, boxes[bias], boxes[unit], colour, width=1.0)
+    for bias, unit in BIAS_EDGES.items():
+        edge(bias, unit, muted=True)
     for output, target in (("o1", "t1"), ("o2", "t2")):
-        edge = (output, "loss")
-        colour = ACCENT if edge in marked else INK
-        _arrow(ax, boxes[output], boxes["loss"], colour, width=2.0 if edge in marked else 1.0)
-        _arrow(ax, boxes[target], boxes["loss"], MUTED, width=1.0)
+        edge(output, "loss")
+        edge(target, "loss", muted=True)
     # A diagram inside the limits above: clipping to the axes would only add a clip path to
     # every element of the SVG.
     for artist in (*ax.patches, *ax.texts):
@@ -207,31 +217,33 @@ def _graph(
     return fig
 
 
+def _is_small(name: str) -> bool:
+    return name in BIAS_NAMES or name.startswith("t")
+
+
 def _node(
     ax: Axes, name: str, x: float, y: float, value: float | None, *, small: bool
 ) -> FancyBboxPatch:
-    """A rounded box with the node's name and, below it, its value."""
+    """A rounded box with the node's name and, below it, its value (if it has one)."""
     width, height = _SMALL_SIZE if small else _NODE_SIZE
     box = FancyBboxPatch(
         (x - width / 2, y - height / 2),
         width,
         height,
-        boxstyle="round,pad=0,rounding_size=0.15",
+        boxstyle="round,pad=0,rounding_size=0.08",
         facecolor=PAPER if small else HIGHLIGHT,
         edgecolor=MUTED if small else INK,
         linewidth=1.0,
         zorder=2,
     )
+    box.set_gid(f"node-{name}")
     ax.add_patch(box)
+    text = {"ha": "center", "va": "center", "fontsize": FONT, "color": INK, "zorder": 3}
     if value is None:
-        ax.text(
-            x, y, symbol_text(name), ha="center", va="center", fontsize=_FONT, color=INK, zorder=3
-        )
+        ax.text(x, y, symbol_text(name), **text)
     else:
-        ax.text(x, y + 0.16, symbol_text(name), ha="center", va="center", fontsize=_FONT,
-                color=INK, zorder=3)  # fmt: skip
-        ax.text(x, y - 0.18, number_text(value), ha="center", va="center", fontsize=_FONT,
-                color=INK, fontweight="bold", zorder=3)  # fmt: skip
+        ax.text(x, y + 0.1, symbol_text(name), **text)
+        ax.text(x, y - 0.11, number_text(value), fontweight="bold", **text)
     return box
 
 
@@ -258,15 +270,17 @@ def _centre(box: FancyBboxPatch) -> tuple[float, float]:
 
 
 def _label(ax: Axes, x: float, y: float, text: str, colour: str) -> None:
-    """A label on a white (paper) ground, so the lines behind it do not cross the text."""
+    """A label on a paper ground, so the lines behind it do not cross the text."""
     ax.text(
         x,
         y,
         text,
         ha="center",
         va="center",
-        fontsize=_FONT - 0.5,
+        multialignment="center",
+        linespacing=1.1,
+        fontsize=FONT,
         color=colour,
         zorder=4,
-        bbox={"boxstyle": "round,pad=0.15", "facecolor": PAPER, "edgecolor": "none"},
+        bbox={"boxstyle": "round,pad=0.12", "facecolor": PAPER, "edgecolor": "none"},
     )

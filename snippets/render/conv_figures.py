@@ -1,13 +1,13 @@
 """Figures of Part V 1: which inputs each asked output reads, and which meet each asked weight.
 
 Every value drawn is computed by `snippets.conv` from the data passed in; nothing is typed here.
-All figures share one width and one cell size, so their text has the same size on the page.
+The solutions' figures share one width and one cell size, so their text has the same size on
+the page; the questions' figures are drawn narrow, to be read on a phone without scrolling.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 
 from snippets import conv
 from snippets.conv import Cell
+from snippets.render.numbers import plain_fraction
 from snippets.render.palette import HIGHLIGHT, INK, MUTED, SERIES
 
 _FONT = 9
@@ -25,16 +26,12 @@ _GAP = 1.2  # cells between panels (wider between small panels, to fit their tit
 _TITLE_CELLS = 4.5  # cells a panel title needs
 _TITLE = 1.1  # cells above a panel for its title
 _LINESTYLES = ("solid", (0, (4, 2)), (0, (1, 1.5)), (0, (5, 1.5, 1, 1.5)))  # one per asked cell
-_MINUS = "\u2212"
-_MAX_DENOMINATOR = 1000  # the exam's weights are ninths
 
 
 def number_text(value: float) -> str:
-    """A cell's value as text: an integer or a small fraction (1/9), with a true minus sign."""
-    exact = Fraction(value).limit_denominator(_MAX_DENOMINATOR)
-    if not np.isclose(float(exact), value, rtol=0, atol=1e-9):  # not a small fraction: decimals
-        return f"{value:.3g}".replace("-", _MINUS)
-    return str(exact).replace("-", _MINUS)
+    """A cell's value as the grids write it: an integer or a small fraction (1/9), else three
+    significant digits."""
+    return plain_fraction(value, 3)
 
 
 def position_name(cell: Cell, shape: tuple[int, int]) -> str:
@@ -47,26 +44,35 @@ def position_name(cell: Cell, shape: tuple[int, int]) -> str:
     return f"{rows[cell[0]]} {cols[cell[1]]}"
 
 
-def _panels(rows: Sequence[Sequence[tuple[int, int]]]) -> tuple[Figure, list[list[Axes]]]:
-    """A figure of `_WIDTH` with rows of grid panels (shapes in cells), each row centred."""
+def _panels(
+    rows: Sequence[Sequence[tuple[int, int]]], *, narrow: bool = False
+) -> tuple[Figure, list[list[Axes]]]:
+    """A figure with rows of grid panels (shapes in cells), each row centred: `_WIDTH` wide,
+    or with `narrow` just as wide as its widest row and the titles need (a phone's width)."""
     heights = [max(shape[0] for shape in row) + _TITLE for row in rows]
     height = (sum(heights) + 0.3) * _CELL
-    fig = Figure(figsize=(_WIDTH, height))
+    gaps = [max(_GAP, _TITLE_CELLS - min(shape[1] for shape in row)) for row in rows]
+    widths = [
+        (sum(shape[1] for shape in row) + gap * (len(row) - 1)) * _CELL
+        for row, gap in zip(rows, gaps, strict=True)
+    ]
+    # A title may be wider than its panel: half the excess on each side, a little at least.
+    overhang = max(0.3, (_TITLE_CELLS - min(shape[1] for row in rows for shape in row)) / 2)
+    fig_width = max(widths) + 2 * overhang * _CELL if narrow else _WIDTH
+    fig = Figure(figsize=(fig_width, height))
     fig.patch.set_alpha(0)
     axes, top = [], height
-    for row, row_height in zip(rows, heights, strict=True):
-        gap = max(_GAP, _TITLE_CELLS - min(shape[1] for shape in row))
-        width = (sum(shape[1] for shape in row) + gap * (len(row) - 1)) * _CELL
-        if width > _WIDTH:
-            raise ValueError(f"rows must fit the figure's {_WIDTH} inches, got {width:.2f}")
-        left, row_axes = (_WIDTH - width) / 2, []
+    for row, row_height, gap, width in zip(rows, heights, gaps, widths, strict=True):
+        if width > fig_width:
+            raise ValueError(f"rows must fit the figure's {fig_width} inches, got {width:.2f}")
+        left, row_axes = (fig_width - width) / 2, []
         for shape in row:
             # Vertically centred in the row, below the title space.
             bottom = top - (_TITLE + (row_height - _TITLE + shape[0]) / 2) * _CELL
             box = (
-                left / _WIDTH,
+                left / fig_width,
                 bottom / height,
-                shape[1] * _CELL / _WIDTH,
+                shape[1] * _CELL / fig_width,
                 shape[0] * _CELL / height,
             )
             row_axes.append(fig.add_axes(box))
@@ -137,23 +143,25 @@ def conv_forward_figure(
     """Padded input with the receptive field of each asked output cell outlined, the kernel,
     and the output Z with the asked cells highlighted in the same colour and line style.
 
-    With `reveal=False` it is the question's figure: the input as given (unpadded) and the
-    asked cells of Z shown as "?".
+    With `reveal=False` it is the question's figure, as the exam drew it: the input as given
+    (unpadded) and the output with the asked cells shown as "?". The kernel, stated above the
+    question, is left out, so the two grids fit a phone's width.
     """
     x = np.asarray(x, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
     shown = conv.pad(x, padding) if reveal else x
     z = conv.conv2d(x, kernel, stride, padding)
-    fig, ((ax_x, ax_w, ax_z),) = _panels([(shown.shape, kernel.shape, z.shape)])
     if reveal:
+        fig, ((ax_x, ax_w, ax_z),) = _panels([(shown.shape, kernel.shape, z.shape)])
         _grid(ax_x, shown, title=f"input X, zero padding {padding}",
               faint=_padding_mask(x.shape, padding))  # fmt: skip
         for k, cell in enumerate(asked_output):
             field = conv.receptive_field(cell, kernel.shape[0], stride)
             _outline(ax_x, field, k, inset=0.05 + 0.07 * k)
+        _grid(ax_w, kernel, title="kernel W")
     else:
+        fig, ((ax_x, ax_z),) = _panels([(shown.shape, z.shape)], narrow=True)
         _grid(ax_x, shown, title="input X")
-    _grid(ax_w, kernel, title="kernel W")
     hidden = () if reveal else asked_output
     _grid(ax_z, z, title=f"output Z, stride {stride}", fills=dict.fromkeys(asked_output, HIGHLIGHT),
           hidden=hidden)  # fmt: skip
@@ -189,7 +197,8 @@ def grad_kernel_figure(
     # Two input panels a row below the gradients (none in the question's figure).
     pairs = [asked[k : k + 2] for k in range(0, len(asked), 2)] if reveal else []
     fig, axes = _panels(
-        [(grad_output.shape, kernel_shape)] + [[x_pad.shape] * len(p) for p in pairs]
+        [(grad_output.shape, kernel_shape)] + [[x_pad.shape] * len(p) for p in pairs],
+        narrow=not reveal,
     )
     ax_dz, ax_dw = axes[0]
     _grid(ax_dz, grad_output, title="upstream gradient ∇Z")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from snippets.overfitting import fitted, target
 from snippets.render.axes import style_axes
@@ -22,6 +23,11 @@ def _style(ax) -> None:
     """style_axes, plus the minor ticks of log scales in the ink colour."""
     style_axes(ax)
     ax.tick_params(which="minor", colors=INK)
+
+
+def _plain_log_ticks(axis) -> None:
+    """Label a log axis 0.01, 0.1, 1 rather than 10⁻², whose superscript would be 7 pt."""
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
 
 
 def _legend(ax) -> None:
@@ -48,7 +54,7 @@ def dropout_figure(
     ax.axhline(0, color=INK, linewidth=0.8)
     ax.set_xticks(units, [f"unit {u + 1}" for u in units])
     ax.set_ylabel("value")
-    legend = ax.legend(frameon=False, labelcolor=INK, fontsize=8, loc="upper right")
+    legend = ax.legend(frameon=False, labelcolor=INK, loc="upper right")
     legend.get_frame().set_alpha(0)
     return fig
 
@@ -74,14 +80,15 @@ def overfitting_figure(experiment) -> Figure:
         xy=(plain.best_epoch, plain.best_validation),
         xytext=(plain.best_epoch * 1.4, plain.best_validation * 2.4),
         color=INK,
-        fontsize=8,
         arrowprops={"arrowstyle": "->", "color": INK},
     )
     left.set_xscale("log")
     left.set_yscale("log")
+    _plain_log_ticks(left.xaxis)
+    _plain_log_ticks(left.yaxis)
     left.set_xlabel("epoch")
     left.set_ylabel("mean squared error")
-    legend = left.legend(frameon=False, labelcolor=INK, fontsize=8, loc="lower left")
+    legend = left.legend(frameon=False, labelcolor=INK, loc="lower left")
     legend.get_frame().set_alpha(0)
 
     grid = np.linspace(-1.0, 1.0, 401)
@@ -96,7 +103,9 @@ def overfitting_figure(experiment) -> Figure:
     right.set_ylim(-2.0, 2.0)
     right.set_xlabel("x")
     right.set_ylabel("y")
-    legend = right.legend(frameon=False, labelcolor=INK, fontsize=7, loc="lower right")
+    legend = right.legend(
+        frameon=False, labelcolor=INK, loc="center left", bbox_to_anchor=(1.02, 0.5)
+    )
     legend.get_frame().set_alpha(0)
     return fig
 
@@ -128,7 +137,7 @@ def trajectories_figure(problem, paths: Sequence[tuple[str, np.ndarray]]) -> Fig
     ax.set_aspect("equal")
     ax.set_xlabel("θ₁")
     ax.set_ylabel("θ₂")
-    legend = ax.legend(frameon=False, labelcolor=INK, fontsize=8, loc="center left",
+    legend = ax.legend(frameon=False, labelcolor=INK, loc="center left",
                        bbox_to_anchor=(1.02, 0.5))  # fmt: skip
     legend.get_frame().set_alpha(0)
     return fig
@@ -154,9 +163,12 @@ def depth_figure(runs) -> Figure:
         right.plot(steps, run.losses, color=colour, linestyle=style, linewidth=1.0,
                    label=f"{run.hidden_layers} hidden")  # fmt: skip
     right.set_yscale("log")
+    _plain_log_ticks(right.yaxis)
     right.set_xlabel("Adam step")
     right.set_ylabel("training loss (MSE)")
-    legend = right.legend(frameon=False, labelcolor=INK, fontsize=8, loc="lower left", ncols=2)
+    legend = right.legend(
+        frameon=False, labelcolor=INK, loc="center left", bbox_to_anchor=(1.02, 0.5)
+    )
     legend.get_frame().set_alpha(0)
     return fig
 

@@ -1,47 +1,42 @@
 """The mock exam as a printable sheet for a timed attempt: the questions only, no solutions.
 
-Every statement comes from where its chapter says it: the function that prints it, or, for
-a question without numbers, the prose that follows its heading on the chapter's page. So the
-sheet and the chapters say the same thing. A question found in neither appears with its
-topic and points, and is listed by `fallbacks()`.
+Every statement comes from the one place its chapter takes it from too: the function that
+states it with the problem's numbers (STATEMENTS), or the question's wording in `exam.py`.
+So the sheet and the chapters say the same thing, and the sheet reads no page.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from pathlib import Path
 
 from snippets import exam
 from snippets.exam import MultipleChoice, Part
-from snippets.render import architectures, backprop, conv, logistic, short_questions
+from snippets.render import architectures, backprop, conv, logistic, lr_experiment
 from snippets.render import markdown as md
 
 Block = Callable[[], str]
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 # Shown before a question, as in its chapter: the setting that the following questions share.
 SETTINGS: dict[tuple[int, str], Block] = {
     (4, "a"): lambda: (
         backprop.network_statement(exam.BACKPROP) + "\n\n" + backprop.network_graph(exam.BACKPROP)
     ),
-    (5, "1 (a)"): lambda: conv.statement(exam.CONV),
+    (5, "1 (a)"): lambda: conv.setting(exam.CONV),
     (6, "a"): lambda: architectures.network_statement() + "\n\n" + architectures.question_figure(),
 }
 
 # The restated question, where its chapter prints it with a render function.
 STATEMENTS: dict[tuple[int, str], Block] = {
-    (2, "4"): short_questions.curves_statement,
+    (2, "4"): lr_experiment.curves_statement,
     (2, "8"): lambda: conv.conv_shape_statement(exam.CONV_SHAPE),
     (3, "c"): lambda: logistic.step_statement(exam.LOGISTIC_STEP),
     (4, "c"): lambda: backprop.update_statement(exam.BACKPROP),
-    (5, "1 (b)"): lambda: conv.gradient_statement(exam.CONV),
 }
 
 # The figure a question is answered from (a plot to read, cells to fill in).
 FIGURES: dict[tuple[int, str], Block] = {
-    (2, "4"): short_questions.curves_figure,
-    (3, "c"): lambda: logistic.sigmoid_plot(exam.LOGISTIC_STEP),
+    (2, "4"): lr_experiment.curves_figure,
+    (3, "c"): logistic.sigmoid_plot,
     (5, "1 (a)"): lambda: conv.forward_question_figure(exam.CONV),
     (5, "1 (b)"): lambda: conv.gradient_question_figure(exam.CONV),
 }
@@ -71,39 +66,15 @@ def heading(part: int, label: str) -> str:
 
 
 def statement(part: int, label: str) -> str:
-    """The restated question `label` of `part`, or its topic where no statement exists yet."""
+    """The restated question `label` of `part`, as its chapter states it."""
     if part == 1:
         return multiple_choice_statement(_multiple_choice(label))
     if (part, label) in STATEMENTS:
         return STATEMENTS[part, label]()
-    prose = page_prose(part, label)
-    if prose:
-        return prose
-    return f"*{topic(part, label)}* (the full statement is on the chapter's page)."
-
-
-def page_prose(part: int, label: str) -> str:
-    """The prose that follows the question's heading block on its chapter page, if any."""
-    text = (DOCS / exam.part(part).page).read_text(encoding="utf-8")
-    call = re.escape(f'heading({part}, "{label}"')
-    match = re.search(
-        rf"^```python[^\n]*\n(?:(?!^```).)*?{call}.*?^```\n(.*?)(?=^```|^#)",
-        text,
-        re.MULTILINE | re.DOTALL,
-    )
-    return match.group(1).strip() if match else ""
-
-
-def fallbacks() -> list[tuple[int, str]]:
-    """The questions shown by topic only: no statement function and no prose on the page."""
-    return [
-        (part.number, q.label)
-        for part in exam.PARTS
-        for q in part.questions
-        if part.number != 1
-        and (part.number, q.label) not in STATEMENTS
-        and not page_prose(part.number, q.label)
-    ]
+    wording = md.question(part, label).statement
+    if not wording:
+        raise ValueError(f"label {label!r} of part {part} has no wording in exam.WORDING")
+    return wording
 
 
 def header() -> str:
@@ -130,6 +101,8 @@ def part_sheet(part: Part) -> str:
         blocks.append(MULTIPLE_CHOICE_RULE)
     for item in part.questions:
         key = (part.number, item.label)
+        if key in exam.RECONSTRUCTED:
+            blocks.append(f"*Rebuilt figure.* {exam.RECONSTRUCTED[key]}")
         if key in SETTINGS:
             blocks.append(SETTINGS[key]())
         blocks += [heading(*key), statement(*key)]

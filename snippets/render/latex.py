@@ -1,44 +1,14 @@
-"""Numbers and derivations as LaTeX."""
+"""Display math in Markdown, and checked derivations as one aligned block.
+
+Numbers themselves are written by `render.numbers`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for the annotation: rendering does not depend on sympy
     from snippets.derivations import Derivation
-
-SIGNIFICANT = 10  # digits kept before trailing zeros are dropped: 1.1000000000000003 -> 1.1
-
-
-def num(x: float | int | Fraction, digits: int | None = None) -> str:
-    """A number as the exam writes it: no float noise, '-' as a true minus sign in TeX."""
-    if isinstance(x, Fraction):
-        return (
-            str(x.numerator)
-            if x.denominator == 1
-            else rf"\tfrac{{{x.numerator}}}{{{x.denominator}}}"
-        )
-    value = float(x)
-    text = f"{value:.{digits}f}" if digits is not None else f"{value:.{SIGNIFICANT}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
-    if text in {"-0", "-0.0"}:
-        text = "0"
-    return text
-
-
-def signed(x: float, digits: int | None = None) -> str:
-    """A factor in a product: negative numbers in parentheses, as in 0.5 · (-0.2)."""
-    text = num(x, digits)
-    return f"({text})" if text.startswith("-") else text
-
-
-def vector(values: Iterable[float]) -> str:
-    """A column vector written as a transposed row, [a, b, c]ᵀ."""
-    return r"[" + ", ".join(num(v) for v in values) + r"]^\top"
 
 
 def display(tex: str) -> str:

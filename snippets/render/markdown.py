@@ -1,17 +1,16 @@
-"""Markdown building blocks shared by every chapter: solutions, tables, provenance."""
+"""Markdown building blocks shared by every chapter: the question unit, tables, evidence."""
 
 from __future__ import annotations
 
-import ast
-import inspect
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
-from pathlib import Path
 
 from snippets import exam
 
-TESTS_DIR = Path(__file__).resolve().parents[2] / "tests"
+
+def join(blocks: Iterable[str]) -> str:
+    """Blocks of Markdown one after another, a blank line between them; empty ones left out."""
+    return "\n\n".join(b for b in blocks if b)
 
 
 def indent(text: str, spaces: int = 4) -> str:
@@ -22,6 +21,11 @@ def points(value: float) -> str:
     value = float(value)
     amount = f"{value:g}"
     return f"{amount} point" if value == 1 else f"{amount} points"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """A number with its noun in agreement: 1 test, 2 tests, 0 boxes."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def collapsible(title: str, body: str, kind: str = "success", open_: bool = False) -> str:
@@ -58,7 +62,8 @@ def heading(part: int, label: str, level: int = 2) -> str:
     item = question(part, label)
     shown = item.label if "(" in item.label else f"({item.label})"  # "1 (a)" stays as it is
     topic = item.topic[:1].upper() + item.topic[1:]  # keep acronyms such as LSTM
-    return f"{'#' * level} {shown} {topic} · {points(item.points)}"
+    optional = " · optional" if getattr(item, "optional", False) else ""
+    return f"{'#' * level} {shown} {topic} · {points(item.points)}{optional}"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: str = "") -> str:
@@ -120,84 +125,118 @@ def part_summary(number: int) -> str:
     )
 
 
-# --- provenance: which code computed a result, which tests check it -----------------------
+# --- evidence: which code computed a result -------------------------------------------------
+
+EVIDENCE_CLASS = "guide-evidence-slot"
 
 
-def test_index() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    """Each test function ('tests/test_x.py::test_y'): the names it uses and the modules its
-    file imports (so `forward` of snippets.backprop is not confused with another forward).
-    Read afresh each call (a long-lived `mkdocs serve` sees new tests); parsing is memoised
-    by file content."""
-    index: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-    for path in sorted(TESTS_DIR.glob("test_*.py")):
-        index.update(_file_index(path.name, path.read_text(encoding="utf-8")))
-    return index
+def qualified_name(function: Callable[..., object]) -> str:
+    """`snippets.logistic.descent_step`: the name the build looks a function up by."""
+    return f"{function.__module__}.{function.__qualname__}"
 
 
-@lru_cache(maxsize=256)
-def _file_index(name: str, source: str) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    tree = ast.parse(source)
-    modules = frozenset(_imported_modules(tree))
-    # Module-level constants (such as a list of cases a test is parametrised over)
-    # stand for the names they are built from.
-    constants = {
-        target.id: _names(node.value)
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    index = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-            names = _names(node)
-            for constant in names & constants.keys():
-                names |= constants[constant]
-            index[f"tests/{name}::{node.name}"] = (frozenset(names), modules)
-    return index
+def how_we_know(*functions: Callable[..., object]) -> str:
+    """A closed "How we know" block naming the functions that computed a result.
 
-
-def _names(node: ast.AST) -> set[str]:
-    """Every name and attribute name used below `node`."""
-    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-    return names | {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
-
-
-def _imported_modules(tree: ast.Module) -> set[str]:
-    """Modules a test file imports; `from snippets import backprop` counts as snippets.backprop."""
-    modules: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            modules |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
-    return modules
-
-
-def checking_tests(function: Callable[..., object]) -> list[str]:
-    """The test functions that use `function` by name, in files importing its module."""
-    return [
-        test
-        for test, (names, modules) in test_index().items()
-        if function.__name__ in names and function.__module__ in modules
-    ]
-
-
-def provenance(*functions: Callable[..., object]) -> str:
-    """A closed block showing the source of each function and the tests that check it."""
+    The renderer only names them: the build (snippets/mdext/hooks.py) fills the block with
+    the lines of each function that carry the math and a link to the tests that check it,
+    and stops with the page's name if no test checks one of them.
+    """
     if not functions:
         raise ValueError("functions must name at least one snippet function")
-    parts = []
-    for function in functions:
-        module = function.__module__
-        path = module.replace(".", "/") + ".py"
-        source = textwrap.dedent(inspect.getsource(function)).rstrip()
-        tests = checking_tests(function)
-        if not tests:
-            raise ValueError(f"{module}.{function.__name__} is not checked by any test in tests/")
-        checked = "\n".join(f"- `{test}`" for test in tests)
-        parts.append(
-            f"`{module}.{function.__name__}` in `{path}`:\n\n```python\n{source}\n```\n\n"
-            f"Checked by:\n\n{checked}\n"
+    names = " ".join(qualified_name(function) for function in functions)
+    slot = f'<span class="{EVIDENCE_CLASS}" data-functions="{names}"></span>'
+    return collapsible("How we know", slot, kind="abstract guide-evidence")
+
+
+# The former name, kept for the blocks that still call it.
+provenance = how_we_know
+
+
+# --- the question as one unit -----------------------------------------------------------------
+
+
+def answer_items(part: int, label: str, answer: str | Sequence[str]) -> str:
+    """What earns the points: one line per item of the exam's points breakdown, or the whole
+    answer with the question's points where the exam gives no breakdown."""
+    item = question(part, label)
+    if isinstance(answer, str):
+        if item.rubric:
+            raise ValueError(
+                f"answer must give one entry per item of the points breakdown of "
+                f"{part} {label} ({len(item.rubric)} items), got one text"
+            )
+        return f"{answer}\n\n*{points(item.points)}.*"
+    if not item.rubric:
+        raise ValueError(
+            f"answer of {part} {label} must be one text: the exam gives no points breakdown"
         )
-    return collapsible("Computed by", "\n".join(parts), kind="abstract")
+    if len(answer) != len(item.rubric):
+        raise ValueError(
+            f"answer must give one entry per item of the points breakdown of {part} {label}: "
+            f"{len(item.rubric)} items, got {len(answer)}"
+        )
+    return "\n".join(
+        f"- {text} · *{points(pts)}*" for text, (_, pts) in zip(answer, item.rubric, strict=True)
+    )
+
+
+def unit(
+    part: int,
+    label: str,
+    *,
+    answer: str | Sequence[str],
+    worked: str,
+    evidence: Sequence[Callable[..., object]] = (),
+    statement: str | None = None,
+    figure: str = "",
+    after: str = "",
+    level: int = 2,
+) -> str:
+    """One sub-question in the guide's one shape, the same in every chapter.
+
+    Its heading with the points; the statement (the exam's wording as restated in
+    `exam.py`, unless a renderer states it with the problem's numbers) and its figure,
+    nothing marked that answers it; then, each closed until the reader opens it (and
+    hidden in test mode until Reveal): **Answer**, what earns the points, short as a
+    grader's; **Worked solution**, every step; **How we know**, the code and its checks.
+    `after` holds notes that would give the answer away, so they come after the answer.
+    """
+    item = question(part, label)
+    stated = item.statement if statement is None else statement
+    if not stated.strip():
+        raise ValueError(f"statement of {part} {label} is empty: restate it in exam.py")
+    if not worked.strip():
+        raise ValueError(f"worked must hold the worked solution of {part} {label}")
+    blocks = [heading(part, label, level), stated]
+    if figure:
+        blocks.append(figure)
+    answers = [
+        collapsible(
+            f"Answer · {points(item.points)}",
+            answer_items(part, label, answer),
+            kind="success guide-answer",
+        ),
+        collapsible("Worked solution", worked, kind="example guide-worked"),
+    ]
+    if evidence:
+        answers.append(how_we_know(*evidence))
+    if after:
+        answers.append(after)
+    blocks.append(
+        '<div class="guide-answers guide-solution" data-title="the answer" markdown="1">\n\n'
+        + "\n\n".join(answers)
+        + "\n\n</div>"
+    )
+    return "\n\n".join(blocks)
+
+
+def section(title: str, body: str, *, answer: str = "", level: int = 2) -> str:
+    """A section that is not an exam question ("Beyond the exam"): a heading and its text,
+    and, if it asks the reader something, its answer closed (hidden in test mode)."""
+    if not title.strip():
+        raise ValueError("title must not be empty")
+    blocks = [f"{'#' * level} {title}", body]
+    if answer:
+        blocks.append(collapsible("Answer", answer, kind="success guide-answer"))
+    return "\n\n".join(blocks)

@@ -4,7 +4,7 @@ Every worked solution comes from the chapter's own renderer, given the variant's
 `render.logistic` (logistic-step), `render.backprop` (backprop), `render.conv` (both
 convolution kinds and conv-shape) and `render.architectures` (param-count). This module adds
 what a practice page has and a chapter has not: the question in words, the answer boxes, ids
-made unique per variant, and a "Computed by" block shown once per page instead of once per
+made unique per variant, and a "How we know" block shown once per page instead of once per
 variant.
 
 The answer boxes are plain HTML, checked in the browser by docs/javascripts/practice.js
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from html import escape
 
 import numpy as np
@@ -33,8 +34,8 @@ from snippets.render import backprop as backprop_render
 from snippets.render import conv as conv_render
 from snippets.render import markdown as md
 from snippets.render import palette
-from snippets.render.latex import num
 from snippets.render.logistic_figures import Z_RANGE, style_axes
+from snippets.render.numbers import rounded
 from snippets.render.svg import figure_svg
 
 # The variants on each practice page: seeds 1 to 10, the same on every build.
@@ -76,36 +77,48 @@ def label_html(label: str) -> str:
     return re.sub(r"_\{([^}]*)\}", r"<sub>\1</sub>", escape(label))
 
 
-def tolerance_text(asked: Sequence[Asked]) -> str:
-    """How the boxes are checked, in words: '±0.005', per group where tolerances differ."""
+def any_weight(asked: Sequence[Asked]) -> tuple[Asked, ...]:
+    """The boxes with the asked weight's number written k (∂CE/∂w_{1} -> ∂CE/∂w_{k}): a page's
+    variants ask for different weights, so its introduction names them all at once."""
+    return tuple(replace(item, label=re.sub(r"w_\{\d+\}", "w_{k}", item.label)) for item in asked)
+
+
+def _name(item: Asked, html: bool) -> str:
+    return label_html(item.label) if html else item.text
+
+
+def _amount(tolerance: float) -> str:
+    """A tolerance in a word or two: 'exact', '±0.005'."""
+    return "exact" if tolerance == 0 else f"±{tolerance:g}"
+
+
+def tolerance_text(asked: Sequence[Asked], html: bool = False) -> str:
+    """How the boxes are checked, in words: '±0.005', per group where tolerances differ
+    (labels as plain text, or with `html` as HTML with subscripts)."""
     groups: dict[float, list[str]] = {}
     for item in asked:
-        groups.setdefault(item.tolerance, []).append(item.text)
+        groups.setdefault(item.tolerance, []).append(_name(item, html))
     if len(groups) == 1:
         (tolerance,) = groups
         if tolerance == 0:
             return "Counts must be exact."
         return f"An answer within ±{tolerance:g} of the exact value counts as right."
     parts = [
-        ("exact" if tolerance == 0 else f"±{tolerance:g}") + " for " + ", ".join(labels)
+        _amount(tolerance) + " for " + ", ".join(labels)
         for tolerance, labels in sorted(groups.items(), reverse=True)
     ]
     return "Answers count as right within " + "; ".join(parts) + "."
 
 
-def tolerance_short(asked: Sequence[Asked]) -> str:
+def tolerance_short(asked: Sequence[Asked], html: bool = False) -> str:
     """The tolerances in a few words for a table: '±0.005', 'exact', '±0.02 (p, …); ±0.005 (z, …)'."""
     groups: dict[float, list[str]] = {}
     for item in asked:
-        groups.setdefault(item.tolerance, []).append(item.text)
-
-    def amount(tolerance: float) -> str:
-        return "exact" if tolerance == 0 else f"±{tolerance:g}"
-
+        groups.setdefault(item.tolerance, []).append(_name(item, html))
     if len(groups) == 1:
-        return amount(next(iter(groups)))
+        return _amount(next(iter(groups)))
     return "; ".join(
-        f"{amount(t)} ({', '.join(labels)})" for t, labels in sorted(groups.items(), reverse=True)
+        f"{_amount(t)} ({', '.join(labels)})" for t, labels in sorted(groups.items(), reverse=True)
     )
 
 
@@ -198,7 +211,7 @@ def _logistic_statement(problem, name: str) -> str:
 def _logistic_solution(problem, name: str) -> str:
     from snippets.render import logistic as logistic_render  # see _logistic_statement
 
-    return logistic_render.step_solution(problem, plot_reading(problem))
+    return unique_ids(logistic_render.step_solution(problem, plot_reading(problem)), name)
 
 
 # --- backprop --------------------------------------------------------------------------------
@@ -352,14 +365,14 @@ def variant(kind: str, seed: int) -> str:
 def intro(kind: str) -> str:
     """The top of a practice page: what it practises and how answers are checked."""
     spec = registry.kind(kind)
-    tolerance = tolerance_text(spec.asked(spec.exam_problem()))
+    tolerance = tolerance_text(any_weight(spec.asked(spec.exam_problem())), html=True)
     return (
-        f"{len(SITE_SEEDS)} fresh variants of {spec.exam_question} of the mock exam, with the exam's kind "
-        "of numbers: small whole numbers and one-decimal values that you can work with by "
-        "hand.\n\n"
+        f"{len(SITE_SEEDS)} fresh variants of {spec.exam_question} of the mock exam, with "
+        "numbers to work out by hand: every number a variant gives is a whole number or has "
+        "one decimal.\n\n"
         "Work a variant on paper first, then type your numbers into its boxes and press "
         f"**Check** (or Enter). {tolerance} Only then open the worked solution: it is written "
-        "by the same code as the chapter's. The first variant's solution ends with the "
+        "by the same code as the chapter's. In the first variant, each solution ends with the "
         "functions that compute it and the tests that check them; every other variant uses "
         "the same ones.\n\n"
         f"Each variant is made from its seed and is the same on every visit. For more, run "
@@ -379,9 +392,15 @@ def index() -> str:
     """The practice index: one row per kind, what it asks and how it is checked."""
     rows = []
     for spec in registry.KINDS.values():
-        asked = spec.asked(spec.exam_problem())
+        asked = any_weight(spec.asked(spec.exam_problem()))
         rows.append(
-            (spec.title, spec.exam_question, f"`{spec.name}`", len(asked), tolerance_short(asked))
+            (
+                spec.title,
+                spec.exam_question,
+                f"`{spec.name}`",
+                len(asked),
+                tolerance_short(asked, html=True),
+            )
         )
     return md.table(("Practice", "Exam question", "Kind", "Boxes", "Checked"), rows, align="lllrl")
 
@@ -396,11 +415,14 @@ def _figures_as_text(text: str) -> str:
         label = re.search(r'aria-label="([^"]*)"', match.group(0))
         return f"*Figure: {label.group(1) if label else 'not shown'}*"
 
-    return re.sub(r'<figure class="guide-svg">.*?</figure>', alt, text, flags=re.DOTALL)
+    return re.sub(r'<figure class="guide-svg"[^>]*>.*?</figure>', alt, text, flags=re.DOTALL)
+
+
+EVIDENCE_HEADER = md.how_we_know(md.how_we_know).split("\n", 1)[0]
 
 
 def _drop_provenance(text: str, drop: Callable[[str], bool]) -> str:
-    """`text` without each "Computed by" block (header and body) for which `drop` is true."""
+    """`text` without each "How we know" block (header and body) for which `drop` is true."""
     lines, out, block, indent = text.split("\n"), [], [], None
     for line in [*lines, "END"]:
         if indent is not None:
@@ -410,7 +432,7 @@ def _drop_provenance(text: str, drop: Callable[[str], bool]) -> str:
             if not drop(textwrap.dedent("\n".join(block)).strip()):
                 out.extend(block)
             block, indent = [], None
-        if line.lstrip().startswith('??? abstract "Computed by"'):
+        if line.lstrip().startswith(EVIDENCE_HEADER):
             block, indent = [line], len(line) - len(line.lstrip())
             continue
         out.append(line)
@@ -418,12 +440,12 @@ def _drop_provenance(text: str, drop: Callable[[str], bool]) -> str:
 
 
 def _without_provenance(text: str) -> str:
-    """Drop the 'Computed by' blocks (source code and tests), long for a terminal."""
+    """Drop the "How we know" blocks (filled in by the site's build only)."""
     return _drop_provenance(text, lambda block: True)
 
 
 def provenance_once(text: str) -> str:
-    """Each distinct "Computed by" block kept where it first appears, later copies dropped."""
+    """Each distinct "How we know" block kept where it first appears, later copies dropped."""
     seen: set[str] = set()
 
     def repeated(block: str) -> bool:
@@ -440,7 +462,7 @@ def terminal_markdown(kind: str, seed: int | None) -> str:
     spec = registry.kind(kind)
     which = "the mock exam's own instance" if seed is None else f"seed {seed}"
     asked = spec.asked(registry.problem(kind, seed))
-    answers = "\n".join(f"- {item.text} = {num(round(item.value, 6))}" for item in asked)
+    answers = "\n".join(f"- {item.text} = {rounded(item.value, 6)}" for item in asked)
     text = "\n\n".join(
         [
             f"# Practice: {spec.title} ({which})",
@@ -476,7 +498,8 @@ def json_format() -> str:
     return (
         "With `--json` the command prints one object with four keys: `kind`, `seed` (`null` "
         "for the exam's instance), `problem` (the given numbers) and `answer` (every "
-        "computed number, exact: for logistic-step the exact σ(z), not a plot reading). "
+        "computed number, rounded to 12 decimals and no further: for logistic-step σ(z) "
+        "itself, not a plot reading). "
         "The keys of each kind are fixed and documented, so you can build your own drills "
         "on them. The exam's own convolution-shape question:\n\n"
         f"```json\n{example}\n```\n\n"

@@ -2,7 +2,10 @@
 
 The quiz is plain HTML written at build time. docs/javascripts/guide.js adds the Check and
 Reset buttons' behaviour and scores with `score`'s rule; without JavaScript the questions
-still read as a list of boxes, and `answer` gives the solution as a collapsible block.
+still read as a list of boxes. Each question's `answer` and `demonstration` are closed blocks
+that the page puts after the form in a `<div class="quiz-solutions" data-quiz-for="quiz-…">`:
+guide.js hides them until the question is checked (in test mode, until its answers are
+revealed); without JavaScript they stay in view, folded.
 """
 
 from __future__ import annotations
@@ -13,9 +16,15 @@ from html import escape
 
 from snippets import exam
 from snippets.exam import MultipleChoice
+from snippets.render import demos
 from snippets.render import markdown as md
 
 PART = 1
+# Closed blocks, not details.success: test mode's per-solution Reveal (guide.js) picks up
+# every details.success, while Part I's answers wait for their question's own Check or
+# Reveal, with the verdicts in the form. quiz.css gives the answer a solution's colours.
+ANSWER_KIND = "quiz-answer"
+DEMONSTRATION_KIND = "example quiz-demonstration"
 
 
 def score(right: Sequence[bool], checked: Sequence[bool], points: float) -> float:
@@ -115,11 +124,14 @@ def rule() -> str:
 
 def total_line() -> str:
     """The part's total as HTML; guide.js appends the reader's running score."""
-    count = len(exam.MULTIPLE_CHOICE)
-    total = total_points()
+    return total_line_for(len(exam.MULTIPLE_CHOICE), total_points())
+
+
+def total_line_for(count: int, total: float) -> str:
+    """The total of `count` questions worth `total` points, with room for the reader's score."""
     return (
         f'<p class="quiz-total" data-quiz-total data-max="{_attr(f"{total:g}")}">'
-        f"<strong>{md.points(total)}</strong> in all: {count} questions. "
+        f"<strong>{md.points(total)}</strong> in all: {md.count(count, 'question')}. "
         '<span class="quiz-total-score" data-quiz-total-score hidden></span></p>'
     )
 
@@ -130,23 +142,31 @@ def answer(label: str) -> str:
 
 
 def answer_for(question: MultipleChoice, points: float) -> str:
-    """The answer to a question with the reason for every box, as a closed solution."""
+    """The answer to a question with the reason for every box, as a closed block."""
     lines = []
     for option in question.options:
         box = "☑ check it" if option.right else "☐ leave it empty"
         verdict = "true" if option.right else "false"
         lines.append(f"- **{option.text}** ({verdict}: {box})  \n  {option.why}")
     right = sum(option.right for option in question.options)
+    count = len(question.options)
     if right == 0:
         summary = "No option is true: the right answer is to leave every box empty."
-    elif right == len(question.options):
+    elif right == count:
         summary = "Every option is true: check every box."
     else:
-        summary = f"{right} of {len(question.options)} options are true."
+        verb = "is" if right == 1 else "are"  # agrees with the count of true options
+        summary = f"{right} of {md.count(count, 'option')} {verb} true."
     body = (
         f"{summary}\n\n"
         + "\n".join(lines)
-        + f"\n\nAll {len(question.options)} boxes as above earn {md.points(points)}; "
-        "any other answer earns none."
+        + f"\n\nOnly this answer, every box as above, earns {md.points(points)}; "
+        "any other earns none."
     )
-    return md.solution(body, points, title="Answer")
+    return md.collapsible(f"Answer ({md.points(points)})", body, kind=ANSWER_KIND)
+
+
+def demonstration(label: str) -> str:
+    """The demonstration behind question `label`'s explanations, as a closed block."""
+    body = demos.demonstration(multiple_choice(label).demo)
+    return md.collapsible("Demonstration", body, kind=DEMONSTRATION_KIND)

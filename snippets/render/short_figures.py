@@ -15,6 +15,7 @@ from snippets.lr_experiment import EpochHistory, LossCurve
 from snippets.metrics import epoch_means
 from snippets.newton import Run
 from snippets.render.axes import style_axes
+from snippets.render.numbers import power_of_ten
 from snippets.render.palette import ACCENT, INK, MUTED, PAPER, SERIES
 from snippets.rnn import GradientFlow
 
@@ -22,17 +23,10 @@ _FONT = 10
 _DASHES = ("-", (0, (5, 2)), (0, (1.5, 1.5)), (0, (6, 2, 1.5, 2)))  # one per series
 
 
-def _power_of_ten(value: float, _position: int) -> str:
-    """Tick labels 10⁻³ … 10³ in Unicode: a '$' in the SVG would be read as TeX by the page."""
-    exponent = round(float(np.log10(value)))
-    digits = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    return f"10{digits}"
-
-
 def _log_y(ax: Axes) -> None:
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(LogLocator(base=10))
-    ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: power_of_ten(value)))
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.tick_params(colors=INK, which="both", labelsize=_FONT - 1)
 

@@ -1,146 +1,138 @@
-"""The page "How we know this is right", generated from the test suite so it cannot drift.
+"""The page "How we know this is right", from data the build gathers.
 
-For each chapter: the `snippets` modules its blocks import (read from the page itself), the
-test modules that import those, and every test in them: the property it checks (from its
-name and docstring) and the kind of witness (a Hypothesis property over generated inputs,
-an answer-key check against the published exam, a browser check, or a single example).
+The build (snippets/mdext/hooks.py) collects, for every page, the functions its answers cite
+and, from the test suite, the tests that check each; this module only turns that into
+Markdown. Every function has an entry with an anchor, which each "How we know" block links to.
 """
 
 from __future__ import annotations
 
-import ast
-import importlib
-import inspect
-import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from snippets import exam
+from snippets.mdext.evidence import SuiteTest, anchor
 from snippets.render import markdown as md
-
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = ROOT / "docs"
-TESTS = ROOT / "tests"
-# Modules that compute nothing: data, rendering and the build's own machinery.
-NOT_COMPUTE = ("snippets.render", "snippets.mdext")
-DATA = {"snippets", "snippets.exam"}
-_BLOCK = re.compile(r'^```python[^\n]*exec="on"[^\n]*\n(.*?)^```', re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
-class TestCase:
-    module: str  # tests/test_x.py
-    name: str
-    claim: str
-    witness: str
+class FunctionChecks:
+    name: str  # snippets.module.function
+    tests: tuple[SuiteTest, ...]
 
 
-def chapter_modules(page: str) -> set[str]:
-    """The snippets modules the executed blocks of docs/`page` import, transitively."""
-    from snippets.mdext.cached_exec import dependencies
-
-    text = (DOCS / page).read_text(encoding="utf-8")
-    found: set[str] = set()
-    for code in _BLOCK.findall(text):
-        found |= set(dependencies(code))
-    return found
+@dataclass(frozen=True)
+class PageChecks:
+    title: str
+    url: str  # the page's Markdown source, relative to the verification page
+    functions: tuple[FunctionChecks, ...]
 
 
-def _imported(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("snippets"):
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Import):
-            names.update(a.name for a in node.names if a.name.startswith("snippets"))
-    return names
+@dataclass(frozen=True)
+class ClaimsOfPage:
+    """A page's sentences that state something checkable: each with the test that checks it,
+    or with the reason it cannot be checked."""
+
+    title: str
+    url: str  # the page's Markdown source, relative to the verification page
+    checked: tuple[tuple[str, tuple[str, ...]], ...]  # (sentence, the tests that check it)
+    unchecked: tuple[tuple[str, str], ...] = ()  # (sentence, reason)
 
 
-def _witness(node: ast.FunctionDef, module_marks: set[str]) -> str:
-    decorators = {ast.unparse(d).split("(")[0] for d in node.decorator_list}
-    if "given" in decorators:
-        return "property over generated inputs (Hypothesis)"
-    if "answer_key" in node.name or "published" in node.name or "exam" in node.name:
-        return "the exam's published answer"
-    if "browser" in module_marks:
-        return "in a real browser"
-    if any(d.endswith("parametrize") for d in decorators):
-        return "a table of cases"
-    return "an example"
+def _kinds(tests: Sequence[SuiteTest]) -> str:
+    counts = Counter(case.witness for case in tests)
+    return ", ".join(f"{n} × {kind}" for kind, n in sorted(counts.items()))
 
 
-def _claim(node: ast.FunctionDef) -> str:
-    words = node.name.removeprefix("test_").replace("_", " ")
-    doc = ast.get_docstring(node)
-    return f"{words}: {doc.splitlines()[0]}" if doc else words
+def _tests_table(tests: Sequence[SuiteTest]) -> str:
+    rows = [(f"`{case.name}`", case.claim, case.witness, f"`{case.module}`") for case in tests]
+    return md.table(("test", "what it checks", "witness", "file"), rows)
 
 
-def test_cases() -> dict[str, tuple[set[str], list[TestCase]]]:
-    """Each test module: the snippets modules it imports and its tests."""
-    found = {}
-    for path in sorted(TESTS.glob("test_*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        marks = set(re.findall(r"pytest\.mark\.(\w+)", ast.unparse(tree)))
-        cases = [
-            TestCase(f"tests/{path.name}", node.name, _claim(node), _witness(node, marks))
-            for node in tree.body
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
-        ]
-        found[f"tests/{path.name}"] = (_imported(tree), cases)
-    return found
+def function_row(entry: FunctionChecks, first: bool) -> tuple[str, str, str]:
+    """One function's row: its name (with the anchor where it is listed first), its number of
+    tests and their kinds."""
+    target = f'<span id="{anchor(entry.name)}"></span>' if first else ""
+    return (f"{target}`{entry.name}`", str(len(entry.tests)), _kinds(entry.tests))
 
 
-def compute_modules(page: str) -> list[str]:
-    """The computing modules behind a chapter (rendering, layout and exam data left out)."""
-    return sorted(m for m in chapter_modules(page) - DATA if not m.startswith(NOT_COMPUTE))
-
-
-def chapter_tests(page: str) -> list[TestCase]:
-    """Tests that call a function of the chapter's computing modules, in files importing it."""
-    wanted: set[str] = set()
-    for name in compute_modules(page):
-        module = importlib.import_module(name)
-        for function in vars(module).values():
-            if inspect.isfunction(function) and function.__module__ == name:
-                wanted.update(md.checking_tests(function))
-    cases = {
-        f"{case.module}::{case.name}": case for _, found in test_cases().values() for case in found
-    }
-    return [cases[test] for test in sorted(wanted)]
-
-
-def chapter_section(number: int) -> str:
-    """Markdown for one chapter: which modules, which tests, what each checks."""
-    part = exam.part(number)
-    heading = f"## Part {part.roman} · [{part.title}]({md.page_url(part.page)})"
-    modules = compute_modules(part.page)
-    cases = chapter_tests(part.page)
-    if not modules or not cases:
-        return f"{heading}\n\nThis chapter runs no computation yet.\n"
-    rows = [(f"`{c.name}`", c.claim, c.witness, f"`{c.module}`") for c in cases]
-    listed = ", ".join(f"`{m}`" for m in modules)
-    counts = {}
-    for case in cases:
-        counts[case.witness] = counts.get(case.witness, 0) + 1
-    kinds = "; ".join(f"{n} × {kind}" for kind, n in sorted(counts.items()))
-    summary = f"Its numbers come from {listed}. **{len(rows)} tests** check them: {kinds}."
-    table = md.table(("test", "what it checks", "witness", "file"), rows)
-    return f"{heading}\n\n{summary}\n\n{md.collapsible(f'The {len(rows)} tests', table, kind='abstract')}"
-
-
-def site_section() -> str:
-    """The tests of the site itself: build, browser, cache, reproducibility."""
-    site_modules = (
-        "tests/test_site.py",
-        "tests/test_browser",
-        "tests/test_reproducible.py",
-        "tests/test_exec_cache.py",
+def page_section(page: PageChecks, listed: set[str]) -> str:
+    """A page's functions, a row each, and all their tests folded below; `listed` names the
+    functions already given an anchor on this page."""
+    count = len({case.id for f in page.functions for case in f.tests})
+    rows = []
+    for entry in page.functions:
+        rows.append(function_row(entry, first=entry.name not in listed))
+        listed.add(entry.name)
+    intro = (
+        f"Its answers come from {md.count(len(page.functions), 'function')}, checked by "
+        f"{md.count(count, 'test')}."
     )
-    rows = [
-        (f"`{case.name}`", case.claim, f"`{module}`")
-        for module, (_, cases) in test_cases().items()
-        if module.startswith(site_modules)
-        for case in cases
-    ]
-    return "## The site itself\n\n" + md.table(("test", "what it checks", "file"), rows)
+    table = md.table(("function", "tests", "kinds of witness"), rows, align="lrl")
+    tests = "\n\n".join(
+        f"`{entry.name}`:\n\n{_tests_table(entry.tests)}" for entry in page.functions
+    )
+    folded = md.collapsible(f"The tests of these {md.count(len(page.functions), 'function')}",
+                            tests, kind="abstract")  # fmt: skip
+    return f"## [{page.title}]({page.url})\n\n{intro}\n\n{table}\n\n{folded}"
+
+
+def site_section(tests: Sequence[SuiteTest]) -> str:
+    """The tests of the site itself: build, browser, cache, reproducibility."""
+    table = _tests_table(tests)
+    return (
+        "## The site itself\n\n"
+        f"{md.count(len(tests), 'test')} build the site and drive it in a real browser.\n\n"
+        + md.collapsible(f"The {md.count(len(tests), 'test')} of the site", table, kind="abstract")
+    )
+
+
+def claims_line(claims: Sequence[ClaimsOfPage]) -> str:
+    checked = sum(len(page.checked) for page in claims)
+    total = checked + sum(len(page.unchecked) for page in claims)
+    return (
+        f"**Claims checked: {checked} of {md.count(total, 'sentence')}** that state something "
+        f"checkable, on {md.count(len(claims), 'page')}."
+    )
+
+
+def claims_section(claims: Sequence[ClaimsOfPage]) -> str:
+    """Every checked sentence beside its test, numbered per page; then those judged uncheckable."""
+    parts = ["## The claims in the prose", claims_line(claims)]
+    for page in claims:
+        rows = [
+            (str(n), sentence, "<br>".join(f"`{test}`" for test in tests))
+            for n, (sentence, tests) in enumerate(page.checked, start=1)
+        ]
+        body = md.table(("", "the page says", "checked by"), rows, align="rll")
+        if page.unchecked:
+            reasons = md.table(("the page says", "why no test checks it"), page.unchecked)
+            body += f"\n\nJudged uncheckable:\n\n{reasons}"
+        title = (
+            f"[{page.title}]({page.url}): {len(page.checked)} of "
+            f"{md.count(len(page.checked) + len(page.unchecked), 'claim')} checked"
+        )
+        parts.append(f"### {title}\n\n" + md.collapsible("The claims", body, kind="abstract"))
+    return "\n\n".join(parts)
+
+
+def verification(
+    pages: Sequence[PageChecks],
+    site: Sequence[SuiteTest],
+    claims: Sequence[ClaimsOfPage] = (),
+) -> str:
+    """The generated part of the page: one section per page that cites functions, the claims
+    in the prose, then the tests of the site itself."""
+    listed: set[str] = set()
+    functions = {f.name for page in pages for f in page.functions}
+    tests = {case.id for page in pages for f in page.functions for case in f.tests}
+    summary = (
+        f"**{md.count(len(functions), 'function')}** "
+        f"{'computes' if len(functions) == 1 else 'compute'} the answers of this guide; "
+        f"**{md.count(len(tests), 'test')}** check them."
+    )
+    sections = [page_section(page, listed) for page in pages if page.functions]
+    if claims:
+        summary += " " + claims_line(claims)
+        sections.append(claims_section(claims))
+    return "\n\n".join([summary, *sections, site_section(site)])
