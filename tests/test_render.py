@@ -233,3 +233,8 @@ def test_figure_inside_a_solution_stays_a_block_untouched_by_markdown():
     html = converter.convert(solution("Before.\n\n" + svg + "\n\nAfter.", 1))
     assert "<p><figure" not in html
     assert svg.split("\n")[1] in html  # the <svg> line arrives byte for byte
+
+
+def test_heading_says_optional_where_the_exam_does():
+    assert md.heading(2, "8").endswith("· 2 points · optional")
+    assert not md.heading(2, "7").endswith("optional")

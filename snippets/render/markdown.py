@@ -62,7 +62,7 @@ def heading(part: int, label: str, level: int = 2) -> str:
     item = question(part, label)
     shown = item.label if "(" in item.label else f"({item.label})"  # "1 (a)" stays as it is
     topic = item.topic[:1].upper() + item.topic[1:]  # keep acronyms such as LSTM
-    optional = " · optional" if getattr(item, "optional", False) else ""
+    optional = " · optional" if item.optional else ""  # as the exam marks it
     return f"{'#' * level} {shown} {topic} · {points(item.points)}{optional}"
 
 
