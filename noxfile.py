@@ -44,12 +44,29 @@ def build_env() -> dict[str, str]:
     return QUIET | {"SOURCE_DATE_EPOCH": stamp or "0"}
 
 
+def site_packages(session: nox.Session) -> str:
+    """The session environment's site-packages folder."""
+    return session.run(
+        "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", silent=True
+    ).strip()
+
+
 def install(session: nox.Session, *groups: str, katex: bool = True) -> None:
     """Install the project (editable, so `mkdocs` finds `snippets`) and dependency groups,
     and KaTeX's assets for a session that builds the site (`katex`)."""
-    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, *groups))
+    # Compiled to bytecode while installing: where PYTHONDONTWRITEBYTECODE is set (as on CI
+    # machines), every process would otherwise compile sympy and matplotlib from source,
+    # some 15 s each, and the fast set starts one per core.
+    session.install(
+        "-e",
+        ".",
+        *nox.project.dependency_groups(PYPROJECT, *groups),
+        env={"UV_COMPILE_BYTECODE": "1"},
+    )
+    if session.venv_backend != "uv":
+        session.run("python", "-m", "compileall", "-q", "-j", "0", site_packages(session))
     if "docs" in groups and katex:
-        # The only networked step besides installing: KaTeX's CSS and fonts from npm.
+        # The only networked step besides installing: KaTeX's CSS and fonts from the npm registry.
         session.run("python", "-m", "snippets.mdext.katex_assets", KATEX_ASSETS)
 
 
@@ -70,9 +87,11 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite, including a strict build of the site."""
+    """Run the whole test suite, including a strict build of the site, on every core: the
+    workers share one build of the site (tests/conftest.py), and a worker that finishes early
+    takes tests queued for another (`-n 0` in the arguments runs it in one process)."""
     install(session, "docs", "test")
-    session.run("pytest", *session.posargs, env=build_env())
+    session.run("pytest", "-n", "auto", "--dist", "worksteal", *session.posargs, env=build_env())
 
 
 @nox.session

@@ -1,4 +1,4 @@
-"""`python -m snippets COMMAND`: the package's command line (today: `practice`)."""
+"""`i2dl COMMAND` or `python -m snippets COMMAND`: the package's command line (today: `practice`)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(practice_cli.USAGE_ERROR, f"{self.prog}: error: {message}\n")
 
 
-def parser() -> argparse.ArgumentParser:
-    top = OneLineParser(prog="python -m snippets", description=__doc__.splitlines()[0])
+def parser(prog: str) -> argparse.ArgumentParser:
+    """The command line, its usage and errors naming the program as `prog`."""
+    top = OneLineParser(prog=prog, description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     practice = commands.add_parser(
         "practice",
@@ -27,10 +28,12 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    return practice_cli.main(args)  # the only command
+def main(argv: list[str] | None = None, prog: str = practice_cli.SCRIPT) -> int:
+    """Run one command. The console script calls this as it is; `python -m snippets` passes
+    its own name, so that every message names the program as the reader typed it."""
+    args = parser(prog).parse_args(argv)
+    return practice_cli.main(args, prog=f"{prog} {args.command}")  # the only command
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(prog=practice_cli.MODULE))

@@ -28,7 +28,7 @@ from snippets import exam
 from snippets.conv import conv2d_multichannel, output_size
 
 
-def _check_int(name: str, value: int, minimum: int) -> None:
+def _check_integer(name: str, value: int, minimum: int) -> None:
     try:
         whole = operator.index(value)  # accepts int and numpy integers, rejects 2.0 and "2"
     except TypeError:
@@ -41,7 +41,7 @@ def _check_int(name: str, value: int, minimum: int) -> None:
 
 def same_padding(kernel_size: int) -> int:
     """p = (f - 1) / 2, the exam's padding; keeps the size for stride 1, needs an odd f."""
-    _check_int("kernel_size", kernel_size, 1)
+    _check_integer("kernel_size", kernel_size, 1)
     if kernel_size % 2 == 0:
         raise ValueError(
             f"kernel_size must be odd for padding (f - 1) / 2 to be an integer, got {kernel_size}"
@@ -60,8 +60,8 @@ class Conv:
 
     def __post_init__(self) -> None:
         same_padding(self.kernel_size)
-        _check_int("filters", self.filters, 1)
-        _check_int("stride", self.stride, 1)
+        _check_integer("filters", self.filters, 1)
+        _check_integer("stride", self.stride, 1)
 
     @property
     def padding(self) -> int:
@@ -78,7 +78,7 @@ class MaxPool:
 
     def __post_init__(self) -> None:
         same_padding(self.kernel_size)
-        _check_int("stride", self.stride, 1)
+        _check_integer("stride", self.stride, 1)
 
     @property
     def padding(self) -> int:
@@ -100,7 +100,7 @@ class Dense:
     units: int
 
     def __post_init__(self) -> None:
-        _check_int("units", self.units, 1)
+        _check_integer("units", self.units, 1)
 
 
 Layer = Conv | MaxPool | Flatten | Dense
@@ -121,7 +121,7 @@ EXAM_CLASSIFIER: tuple[Layer, ...] = (Flatten("flatten"), Dense("fc6", 4096), De
 
 def output_layer(num_classes: int = exam.NUM_CLASSES) -> Dense:
     """The answer of part (b): a fully-connected layer with one unit per class (softmax on top)."""
-    _check_int("num_classes", num_classes, 1)
+    _check_integer("num_classes", num_classes, 1)
     return Dense("output", num_classes)
 
 
@@ -162,7 +162,7 @@ def _check_shape(input_shape: Sequence[int]) -> tuple[int, int, int]:
     if len(input_shape) != 3:
         raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}")
     for axis, value in zip(("height", "width", "channels"), input_shape, strict=True):
-        _check_int(f"input_shape {axis}", value, 1)
+        _check_integer(f"input_shape {axis}", value, 1)
     height, width, channels = (int(v) for v in input_shape)
     return height, width, channels
 
@@ -229,7 +229,7 @@ def parameter_split(
     layers: Sequence[Layer], input_size: int, channels: int = exam.IMAGE_SHAPE[2]
 ) -> ParameterSplit:
     """Part (e): parameters of a square input_size × input_size × channels input, by role."""
-    _check_int("input_size", input_size, 1)
+    _check_integer("input_size", input_size, 1)
     rows = propagate(layers, (input_size, input_size, channels))
     conv = sum(r.params for r in rows if isinstance(r.layer, Conv))
     dense = [r for r in rows if isinstance(r.layer, Dense)]
@@ -258,7 +258,7 @@ def transfer_learning(
 ) -> TransferCounts:
     """Freeze convolutions and pooling, replace the output layer by `num_classes` units, and
     retrain every fully-connected layer: the exam's choice after pretraining."""
-    _check_int("num_classes", num_classes, 1)
+    _check_integer("num_classes", num_classes, 1)
     if not layers or not isinstance(layers[-1], Dense):
         raise ValueError("layers must end in a fully-connected output layer to replace")
     new_layers = [*layers[:-1], Dense(layers[-1].name, num_classes)]  # the replaced output layer

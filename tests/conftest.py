@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -42,7 +43,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
-BUILD_ENV = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+# Dated as nox dates it (the last commit), or by a fixed date: every build of one run has the
+# same date, so two builds can be compared byte for byte (tests/test_reproducible.py).
+BUILD_ENV = os.environ | {
+    "NO_MKDOCS_2_WARNING": "1",
+    "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1700000000"),
+}
 # .ci/run sets this: there the build must be shown to pass with no network.
 REQUIRE_OFFLINE = bool(os.environ.get("I2DL_REQUIRE_OFFLINE"))
 IN_CI = bool(os.environ.get("CI"))
@@ -57,35 +63,67 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Run first inside a new network namespace, whose loopback starts down: bring it up (so a
+# build may talk to a process of its own, such as a Jupyter kernel), then run the command.
+LOOPBACK_UP = """
+import fcntl, os, socket, struct, sys
+with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+    request = struct.pack("16sH14s", b"lo", 0, b"")
+    flags = struct.unpack("16sH14s", fcntl.ioctl(s, 0x8913, request))[1]  # SIOCGIFFLAGS
+    fcntl.ioctl(s, 0x8914, struct.pack("16sH14s", b"lo", flags | 1, b""))  # SIOCSIFFLAGS, UP
+os.execvp(sys.argv[1], sys.argv[1:])
+"""
+
+
 @functools.cache
 def offline_prefix() -> tuple[str, ...]:
     """A command prefix that runs a program with no network but loopback, if possible."""
-    for prefix in (("unshare", "--net"), ("unshare", "--map-root-user", "--net")):
+    for unshare in (("unshare", "--net"), ("unshare", "--map-root-user", "--net")):
+        prefix = (*unshare, sys.executable, "-c", LOOPBACK_UP)
         if (
-            shutil.which(prefix[0])
+            shutil.which(unshare[0])
             and subprocess.run([*prefix, "true"], check=False).returncode == 0
         ):
             return prefix
     return ()
 
 
-def build(config: Path, site: Path, *, offline: bool = False) -> subprocess.CompletedProcess:
-    """Run a strict MkDocs build of `config` into `site`."""
+def build(
+    config: Path, site: Path, *, offline: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run a strict MkDocs build of `config` into `site`, with `env` over BUILD_ENV."""
     prefix = offline_prefix() if offline else ()
     command = [*prefix, *MKDOCS, "build", "--strict", "-f", str(config), "-d", str(site)]
     return subprocess.run(
-        command, cwd=ROOT, env=BUILD_ENV, capture_output=True, text=True, check=False
-    )
+        command, cwd=ROOT, env=BUILD_ENV | (env or {}), capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """A temporary folder of this test run that every pytest-xdist worker shares (each
+    worker's own folder sits inside it); without xdist, the run's own folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The whole site, built strictly once per test session, offline where possible."""
+    """The whole site, built strictly once per test run, offline where possible.
+
+    Under pytest-xdist the first worker to ask builds it while holding a lock; the others
+    wait for that build and read the same folder (a failed build fails them all, once)."""
     if not offline_prefix() and REQUIRE_OFFLINE:
         pytest.fail("I2DL_REQUIRE_OFFLINE is set, but `unshare --net` is not available")
-    out = tmp_path_factory.mktemp("site")
-    result = build(ROOT / "mkdocs.yml", out, offline=True)
-    assert result.returncode == 0, result.stderr[-3000:]
+    shared = run_folder(tmp_path_factory)
+    out, failed = shared / "site", shared / "site-build-failed.txt"
+    with (shared / "site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not out.exists() and not failed.exists():
+            result = build(ROOT / "mkdocs.yml", out, offline=True)
+            if result.returncode != 0:
+                failed.write_text(result.stderr[-3000:], encoding="utf-8")
+    assert not failed.exists(), failed.read_text(encoding="utf-8")
     return out
 
 

@@ -31,10 +31,10 @@ def node_boxes(fig) -> dict[str, FancyBboxPatch]:
 
 
 def node_edges(fig) -> dict[tuple[str, str], FancyArrowPatch]:
-    """Each arrow, by the names of the nodes it joins (from, to)."""
-    name = {id(box): node for node, box in node_boxes(fig).items()}
+    """Each arrow, by the names of the nodes it joins (from, to): its gid is
+    `edge-<from>-<to>` (tests/test_backprop.py checks that it runs between those boxes)."""
     return {
-        (name[id(arrow.patchA)], name[id(arrow.patchB)]): arrow
+        tuple(arrow.get_gid().removeprefix("edge-").split("-")): arrow
         for arrow in fig.axes[0].patches
         if isinstance(arrow, FancyArrowPatch)
     }

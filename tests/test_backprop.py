@@ -634,6 +634,9 @@ MIN_LABEL_PX = 11
 # (about 330 CSS px inside a solution) scrolls them by less than half a screen.
 NETWORK_FIGURE_MAX_PX = 480
 GIVEN_NODES = ("i1", "i2", "b1", "b2", "b3", "b4", "t1", "t2")
+# An arrow stops short of the boxes it joins, by no more than this (points): it meets them.
+ARROW_AIR_PT = 5.0
+ON_LINE_INCH = 1e-9  # an arrow's ends on the line between the centres, up to rounding
 FIGURES = {
     "question": backprop_figures.question_figure,
     "forward": backprop_figures.forward_figure,
@@ -656,6 +659,31 @@ def test_figures_use_palette_colours_only(kind):
 @pytest.mark.parametrize("kind", FIGURES)
 def test_figures_draw_every_connection_of_the_network(kind):
     assert set(node_edges(_figure(kind))) == NETWORK_EDGES
+
+
+def _gap_pt(point, box) -> float:
+    """How far `point` lies outside the rectangle of `box`, in points (0 inside it)."""
+    x, y = box.get_x() + box.get_width() / 2, box.get_y() + box.get_height() / 2
+    dx = max(abs(point[0] - x) - box.get_width() / 2, 0.0)
+    dy = max(abs(point[1] - y) - box.get_height() / 2, 0.0)
+    return math.hypot(dx, dy) * 72  # inches to points
+
+
+@pytest.mark.parametrize("kind", FIGURES)
+def test_figures_draw_each_arrow_from_its_sources_box_to_its_targets(kind):
+    # The arrow named (source, target) runs on the line between the boxes' centres, leaving
+    # the source's box and stopping before the target's, with a little air at both ends.
+    fig = _figure(kind)
+    boxes = node_boxes(fig)
+    for (source, target), arrow in node_edges(fig).items():
+        drawn = arrow.get_path().vertices[:-1]  # data coordinates; the last closes the head
+        start = drawn[0]
+        tip = max(drawn, key=lambda point: math.dist(point, start))
+        centres = backprop_figures.POSITIONS[source], backprop_figures.POSITIONS[target]
+        for point in (start, tip):
+            assert _distance_to_segment(point, *centres) < ON_LINE_INCH, (source, target)
+        assert 0 < _gap_pt(start, boxes[source]) <= ARROW_AIR_PT, (source, target)
+        assert 0 < _gap_pt(tip, boxes[target]) <= ARROW_AIR_PT, (source, target)
 
 
 @pytest.mark.parametrize("name", PARAMETER_NAMES)

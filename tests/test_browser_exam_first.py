@@ -8,6 +8,7 @@ Each tell does appear once the answers are opened, so the check cannot pass vacu
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -56,31 +57,42 @@ def title(part: int, label: str) -> str:
     return md.heading(part, label).lstrip("# ").strip()
 
 
-def regions(browser, site_url: str, page_name: str, mode: str) -> dict[str, dict]:
+def page_of(part: int) -> str:
+    return exam.part(part).page.replace(".md", ".html")
+
+
+OPEN_TEXT = """() => {
+  document.querySelectorAll('details').forEach((d) => (d.open = true));
+  return document.querySelector('article').innerText;
+}"""
+
+
+def visit(browser, site_url: str, page_name: str, mode: str) -> dict:
+    """What the page shows in `mode`: each heading's region as loaded, then (read from the
+    same tab, since reading changes nothing) the article's text with every answer open."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     if mode == "test":
         context.add_init_script("localStorage.setItem('i2dl-test-mode', 'on')")
     tab = context.new_page()
     tab.goto(site_url + page_name)
-    found = tab.evaluate(REGIONS, CONTROLS)
+    found = {"regions": tab.evaluate(REGIONS, CONTROLS), "opened": tab.evaluate(OPEN_TEXT)}
     context.close()
     return found
 
 
 @pytest.fixture(scope="module")
-def seen(browser, site_url) -> dict[tuple[str, str], dict[str, dict]]:
-    pages = {exam.part(n).page.replace(".md", ".html") for n, _ in sub_questions()}
-    return {
-        (page, mode): regions(browser, site_url, page, mode) for page in pages for mode in MODES
-    }
+def seen(browser, site_url):
+    """(page, mode) -> what `visit` saw, each page loaded once in each mode when a test first
+    asks (under pytest-xdist a worker loads only the pages of its own tests)."""
+    return functools.cache(lambda page, mode: visit(browser, site_url, page, mode))
 
 
 @pytest.mark.claim("index.md", "nothing under it gives the answer away")
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("part", "label"), sub_questions(), ids=lambda v: str(v).replace(" ", ""))
 def test_no_answer_shows_before_the_first_control(seen, part, label, mode):
-    page = exam.part(part).page.replace(".md", ".html")
-    region = seen[page, mode].get(title(part, label))
+    page = page_of(part)
+    region = seen(page, mode)["regions"].get(title(part, label))
     assert region is not None, f"no heading {title(part, label)!r} on {page}"
     assert region["control"], f"{title(part, label)}: no control to open its answer"
     shown = normal(region["text"])
@@ -88,21 +100,12 @@ def test_no_answer_shows_before_the_first_control(seen, part, label, mode):
         assert normal(tell) not in shown, f"{title(part, label)} shows {tell!r} ({mode} mode)"
 
 
-def test_every_tell_appears_once_the_answers_are_open(browser, site_url):
+def test_every_tell_appears_once_the_answers_are_open(seen):
     """The tells are written as the pages write them: opened, every one is found."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    missing = []
-    for number in range(2, 7):
-        tab.goto(site_url + exam.part(number).page.replace(".md", ".html"))
-        tab.evaluate("document.querySelectorAll('details').forEach((d) => (d.open = true))")
-        text = normal(tab.evaluate("document.querySelector('article').innerText"))
-        missing += [
-            (part, tell)
-            for (part, _), tells in exam.published_tells().items()
-            if part == number
-            for tell in tells
-            if normal(tell) not in text
-        ]
-    context.close()
+    missing = [
+        (part, tell)
+        for (part, _), tells in exam.published_tells().items()
+        for tell in tells
+        if normal(tell) not in normal(seen(page_of(part), "default")["opened"])
+    ]
     assert missing == []

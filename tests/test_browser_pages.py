@@ -1,10 +1,12 @@
-"""Every built page, in headless Chromium: private, offline, accessible, readable, printable.
+"""Every built page, in headless Chromium: private, offline, accessible, readable, printable,
+on a phone (390 CSS px) and a desktop (1280 CSS px).
 
 Each check runs on every HTML page of the built site (the session's one strict build, served
 on loopback by the `site_url` fixture), so pages written later are checked without a change
 here; `test_every_built_page_is_checked` fails if the list of pages ever misses a built one.
 Tests are grouped by page (the module-scoped `name` fixture), and the checks that only read
-a page share one tab per palette, so each page is loaded a handful of times in all.
+a page share its tabs: one per palette at desktop width (axe scans each once), one on a
+phone, one printed; only the PDF, printed with scripts off, loads the page again.
 
 How the suite shows that the guide needs no network:
 
@@ -31,13 +33,15 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from snippets.render.svg import MIN_TEXT_PX
 from tests.conftest import REQUIRE_OFFLINE, ROOT, offline_prefix
 
 pytestmark = pytest.mark.browser
 
 DOCS = ROOT / "docs"
-# A phone in portrait (CSS pixels): the page must not scroll sideways.
+# A phone in portrait and a desktop (CSS pixels): at neither does the page scroll sideways.
 PHONE_WIDTH = 390
+DESKTOP_WIDTH = 1280
 # WCAG 2.1, 1.4.11 non-text contrast: lines and text of a figure against the page.
 FIGURE_CONTRAST = 3.0
 # WCAG 2.1, 1.4.3: body text against its background.
@@ -149,7 +153,7 @@ def name(request) -> str:
 def screen(browser, site_url, name):
     """The page in each palette with every <details> open, shared by the tests that only read
     it: palette -> (tab, what the tab did)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 900})
     tabs = {palette: open_page(context, site_url, name, palette=palette) for palette in PALETTES}
     yield tabs
     context.close()
@@ -584,24 +588,132 @@ def test_printed_pdf_shows_the_solutions(browser, site_url, name):
         )
 
 
-# --- phone ---------------------------------------------------------------------------------
+# --- phone and desktop widths --------------------------------------------------------------
+#
+# What does not fit the column scrolls and shows it: every formula, table and figure wider
+# than its box carries the scroll cue (a shadow at each edge with more to see, drawn by
+# guide.css for the boxes guide.js marks) and a keyboard can reach it. No label of a figure is
+# drawn under MIN_TEXT_PX CSS px, at either width: a figure keeps the width at which its
+# smallest label has that size (snippets/render/svg.py) and scrolls in a narrower column.
+# The desktop checks read the light palette's tab of `screen` (1280 px); they run after the
+# checks above, since they show every tab of the page in turn.
+
+# A figure's scale is a float: a label at exactly MIN_TEXT_PX may measure a hair under it.
+TEXT_PX_TOLERANCE = 0.01
 
 
-def test_nothing_overflows_on_a_phone(browser, site_url, name):
+@pytest.fixture(scope="module")
+def phone(browser, site_url, name):
+    """The page on a phone in portrait, light palette, every <details> open."""
     context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844})
-    try:
-        tab, _ = open_page(context, site_url, name, palette="light")
-        width = tab.evaluate("() => document.scrollingElement.scrollWidth")
-        wide = tab.evaluate(
-            """(limit) => [...document.querySelectorAll('.md-content *')]
-                 .filter((e) => e.getBoundingClientRect().right > limit + 1)
-                 .slice(0, 5).map((e) => e.outerHTML.slice(0, 100))""",
-            PHONE_WIDTH,
-        )
-    finally:
-        context.close()
+    tab, _ = open_page(context, site_url, name, palette="light")
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def widths(screen, phone):
+    """The page's tab at each width: width name -> (tab, its width in CSS px)."""
+    return {"phone": (phone, PHONE_WIDTH), "desktop": (screen["light"][0], DESKTOP_WIDTH)}
+
+
+def test_nothing_overflows_on_a_phone(phone, name):
+    # First on the phone tab: the page as loaded, before any tab of it is selected.
+    width = phone.evaluate("() => document.scrollingElement.scrollWidth")
+    wide = phone.evaluate(
+        """(limit) => [...document.querySelectorAll('.md-content *')]
+             .filter((e) => e.getBoundingClientRect().right > limit + 1)
+             .slice(0, 5).map((e) => e.outerHTML.slice(0, 100))""",
+        PHONE_WIDTH,
+    )
     assert width <= PHONE_WIDTH, f"{name} is {width}px wide at {PHONE_WIDTH}px: {wide}"
 
 
-# On a phone a figure fits the column or scrolls with a cue, its labels at least 11 px:
-# tests/test_browser_phone.py.
+def each_tab(measure: str) -> str:
+    """A script that runs `measure` (a JS function returning a list) on what the page shows,
+    then again on each tab of every tabbed set, selected as a reader's click would (guide.js
+    listens to the input's change event), after fonts and solutions have settled."""
+    return f"""async () => {{
+  const measure = {measure};
+  const settle = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  await document.fonts.ready;
+  await settle();
+  const seen = measure();
+  for (const input of document.querySelectorAll('.tabbed-set > input')) {{
+    input.checked = true;
+    input.dispatchEvent(new Event('change', {{bubbles: true}}));
+    await settle();
+    seen.push(...measure());
+  }}
+  return seen;
+}}"""
+
+
+# Boxes that scroll sideways, as shown (by more than a pixel of rounding, as guide.js counts):
+# whether each has the cue and can be focused.
+SCROLL_BOXES = """() => [...document.querySelectorAll(
+    '.katex-display, .md-typeset__scrollwrap, figure.guide-svg')]
+  .filter((box) => box.checkVisibility() && box.scrollWidth > box.clientWidth + 1)
+  .map((box) => {
+    const style = getComputedStyle(box);
+    return {
+      box: `${box.className} ${box.textContent.trim().slice(0, 40)}`,
+      overflow: box.scrollWidth - box.clientWidth,
+      cue: box.classList.contains('guide-scrolls')
+        && style.backgroundImage.split('gradient').length - 1 >= 4
+        && style.backgroundAttachment.includes('local'),
+      focusable: box.tabIndex === 0,
+    };
+  })"""
+
+# Each label of a visible figure: its rendered size, the font size times the figure's scale.
+FIGURE_TEXT = """() => [...document.querySelectorAll('svg.guide-figure')]
+  .filter((svg) => svg.checkVisibility())
+  .flatMap((svg) => [...svg.querySelectorAll('text, tspan')]
+    .filter((t) => [...t.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+    .map((t) => {
+      const m = t.getScreenCTM();
+      return {
+        figure: svg.id,
+        label: t.textContent.trim(),
+        px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
+      };
+    }))"""
+
+
+def test_what_scrolls_on_a_phone_shows_it_and_takes_the_keyboard(phone, name):
+    boxes = phone.evaluate(each_tab(SCROLL_BOXES))
+    if not boxes:
+        pytest.skip(f"{name}: nothing scrolls at {PHONE_WIDTH}px")
+    bad = [box for box in boxes if not (box["cue"] and box["focusable"])]
+    assert not bad, f"{name}: {len(bad)} of {len(boxes)} scrolling boxes lack the cue:\n" + (
+        "\n".join(str(box) for box in bad[:10])
+    )
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_no_figure_label_is_smaller_than_the_minimum(widths, name, width):
+    tab, pixels = widths[width]
+    labels = tab.evaluate(each_tab(FIGURE_TEXT))
+    if not labels:
+        pytest.skip(f"{name}: no figure")
+    small = [label for label in labels if label["px"] < MIN_TEXT_PX - TEXT_PX_TOLERANCE]
+    assert not small, (
+        f"{name} at {pixels}px: {len(small)} labels under {MIN_TEXT_PX}px, e.g.\n"
+        + "\n".join(f"{s['figure']}: {s['label']!r} at {s['px']:.1f}px" for s in small[:10])
+    )
+
+
+def test_figures_fit_a_desktop_column(screen, name):
+    # The width a figure keeps for its labels is narrower than a desktop's column: there it
+    # never scrolls.
+    tab, _ = screen["light"]
+    wide = tab.evaluate(
+        each_tab(
+            """() => [...document.querySelectorAll('figure.guide-svg')]
+              .filter((box) => box.checkVisibility() && box.scrollWidth > box.clientWidth + 1)
+              .map((box) => `${box.querySelector('svg').id}: ${box.scrollWidth}px`
+                            + ` in ${box.clientWidth}px`)"""
+        )
+    )
+    assert not wide, f"{name} at {DESKTOP_WIDTH}px: figures scroll: {sorted(set(wide))}"

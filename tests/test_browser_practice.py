@@ -85,6 +85,17 @@ def opened(page, site_url, requests):
     return open_
 
 
+@pytest.fixture(scope="module")
+def loaded(browser, site_url, kind):
+    """The page of `kind` as loaded, shared by the checks that only read it (the tests below
+    that type into it load it afresh, and check its requests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(url(site_url, kind))
+    yield page
+    context.close()
+
+
 # --- the page ------------------------------------------------------------------------------
 
 
@@ -93,9 +104,9 @@ def opened(page, site_url, requests):
     "Each variant has boxes for your answers, checked right here in your browser",
 )
 @pytest.mark.claim("practice/index.md", "and seeds 1 to 10 are the variants on these pages")
-@pytest.mark.parametrize("kind", registry.NAMES)
-def test_page_has_ten_variants_each_with_labelled_decimal_boxes(opened, kind):
-    page = opened(kind)
+@pytest.mark.parametrize("kind", registry.NAMES, scope="module")
+def test_page_has_ten_variants_each_with_labelled_decimal_boxes(loaded, kind):
+    page = loaded
     headings = page.locator("h2").all_inner_texts()
     variants = [h for h in headings if h.startswith("Variant")]
     assert [v.replace("¶", "").strip() for v in variants] == [
@@ -115,10 +126,9 @@ def test_page_has_ten_variants_each_with_labelled_decimal_boxes(opened, kind):
     assert status.get_attribute("role") == "status"
 
 
-@pytest.mark.parametrize("kind", registry.NAMES)
-def test_page_ids_are_unique(opened, kind):
-    page = opened(kind)
-    duplicates = page.evaluate(
+@pytest.mark.parametrize("kind", registry.NAMES, scope="module")
+def test_page_ids_are_unique(loaded, kind):
+    duplicates = loaded.evaluate(
         """() => { const seen = {}; document.querySelectorAll('[id]').forEach(
              (e) => { seen[e.id] = (seen[e.id] || 0) + 1; });
            return Object.keys(seen).filter((id) => seen[id] > 1); }"""
@@ -126,10 +136,9 @@ def test_page_ids_are_unique(opened, kind):
     assert duplicates == []
 
 
-@pytest.mark.parametrize("kind", registry.NAMES)
-def test_the_tolerance_is_stated_on_the_page(opened, kind):
-    page = opened(kind)
-    hint = form(page, kind).locator(".quiz-hint").inner_text()
+@pytest.mark.parametrize("kind", registry.NAMES, scope="module")
+def test_the_tolerance_is_stated_on_the_page(loaded, kind):
+    hint = form(loaded, kind).locator(".quiz-hint").inner_text()
     tolerances = {item.tolerance for item in asked(kind)}
     for tolerance in tolerances:
         assert ("exact" in hint) if tolerance == 0 else (f"±{tolerance:g}" in hint), hint

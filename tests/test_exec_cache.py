@@ -34,10 +34,6 @@ def test_from_package_import_module_is_a_dependency():
     assert "snippets.exam" in dependencies("from snippets import exam\n")
 
 
-def test_key_is_stable(project):
-    assert cache_key(LOGISTIC_BLOCK, {}) == cache_key(LOGISTIC_BLOCK, {})
-
-
 def test_changing_a_snippet_changes_only_the_keys_of_blocks_using_it(project):
     before = cache_key(LOGISTIC_BLOCK, {}), cache_key(CONV_BLOCK, {})
     module = project / "snippets" / "logistic.py"

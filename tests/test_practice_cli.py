@@ -1,8 +1,10 @@
-"""`python -m snippets practice`: Markdown or JSON for a seed or the exam, one-line errors.
+"""`i2dl practice` (or `python -m snippets practice`): Markdown or JSON for a seed or the exam,
+one-line errors.
 
-Most tests call `snippets.__main__.main` in-process (fast); a few run the real command in a
-subprocess, to show that the module entry point works and that the output does not depend on
-the process (hash seed, environment).
+Most tests call `snippets.__main__.main` in-process (fast), as the console script `i2dl` does;
+a few run `python -m snippets` in a subprocess, to show that the module entry point works and
+that the output does not depend on the process (hash seed, environment). tests/test_wheel.py
+runs both from an installed wheel.
 """
 
 from __future__ import annotations
@@ -18,14 +20,15 @@ import pytest
 from snippets import exam
 from snippets.__main__ import main
 from snippets.practice import registry, schema
-from snippets.practice.cli import USAGE_ERROR
+from snippets.practice.cli import MODULE, SCRIPT, USAGE_ERROR
 from snippets.practice.seeds import SEED_LIMIT
-from snippets.render.practice import SITE_SEEDS, command_line, intro, variants
+from snippets.render.practice import SITE_SEEDS, command_line, intro
+from tests import pages
 from tests.conftest import ROOT
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Exit status, stdout and stderr of `python -m snippets ARGV`, run in-process."""
+    """Exit status, stdout and stderr of `i2dl ARGV`, run in-process."""
     try:
         status = main(list(argv))
     except SystemExit as exit_:  # argparse's own errors
@@ -145,6 +148,7 @@ def test_unknown_kind_exits_non_zero_listing_the_kinds(capsys):
     assert status == USAGE_ERROR
     assert out == ""
     line = one_line_error(err)
+    assert line.startswith(f"{SCRIPT} practice: error: ")
     assert "'conv-sideways'" in line
     assert all(name in line for name in registry.NAMES)
 
@@ -182,7 +186,9 @@ def test_seed_and_exam_together_exit_non_zero(capsys):
 def test_unknown_command_exits_non_zero_listing_the_commands(capsys):
     status, _, err = run(capsys, "drill")
     assert status == USAGE_ERROR
-    assert "'practice'" in one_line_error(err)
+    line = one_line_error(err)
+    assert line.startswith(f"{SCRIPT}: error: ")
+    assert "'practice'" in line
 
 
 @pytest.mark.claim(
@@ -193,7 +199,21 @@ def test_bad_kind_from_the_real_command_is_one_line_on_stderr():
     result = command("practice", "nope", "--exam")
     assert result.returncode == USAGE_ERROR
     assert result.stdout == ""
-    assert "logistic-step" in one_line_error(result.stderr)
+    line = one_line_error(result.stderr)
+    assert line.startswith(f"{MODULE} practice: error: ")  # the program as it was typed
+    assert "logistic-step" in line
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    # `python -m snippets practice ... | head`: the pipe is closed before the command writes.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "snippets", "practice", "backprop", "--exam"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    process.stdout.close()
+    _, err = process.communicate()
+    assert err == ""
+    assert process.returncode == 1
 
 
 # --- what the pages say about the command -----------------------------------------------------
@@ -202,7 +222,7 @@ def test_bad_kind_from_the_real_command_is_one_line_on_stderr():
 @pytest.mark.claim("practice/[!i]*.md", "For more, run")
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_the_command_each_page_names_prints_a_variant_not_on_the_page(capsys, kind):
-    command_line = re.search(r"`python -m snippets (practice \S+ --seed (\d+))`", intro(kind))
+    command_line = re.search(rf"`{SCRIPT} (practice \S+ --seed (\d+))`", intro(kind))
     argv = command_line.group(1).split()
     assert argv[1] == kind
     status, out, _ = run(capsys, *argv)
@@ -255,7 +275,7 @@ def test_the_kinds_the_page_lists_are_the_ones_the_command_takes(capsys):
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_seeds_1_to_10_are_the_variants_on_the_pages(capsys, kind):
     assert tuple(range(1, 11)) == SITE_SEEDS
-    page = variants(kind)
+    page = pages.page(kind)  # rendered once per test process (tests/pages.py)
     headings = re.findall(r"^## Variant (\d+) \(seed (\d+)\)$", page, flags=re.M)
     assert [(int(n), int(seed)) for n, seed in headings] == list(enumerate(SITE_SEEDS, start=1))
     for seed, section in zip(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
+import subprocess
 import tomllib
+from pathlib import Path
 
 import yaml
 from hypothesis import settings
@@ -30,20 +33,86 @@ def test_workflows_are_valid_yaml_with_jobs():
         assert True in workflow or "on" in workflow, f"{path.name} has no trigger"
 
 
-def test_ci_workflow_runs_what_ci_run_runs():
-    ci_script = (ROOT / ".ci" / "run").read_text()
-    assert re.search(rf"^{re.escape(TEST_COMMAND)}$", ci_script, re.MULTILINE)
-    runs = [step.get("run", "") for step in steps(load(WORKFLOWS / "ci.yml"))]
-    assert TEST_COMMAND in runs
+def after_checkout(job_steps: list[dict]) -> tuple[list[dict], list[dict]]:
+    """A job's steps before its checkout, and after it."""
+    (at,) = [i for i, s in enumerate(job_steps) if s.get("uses", "").startswith("actions/checkout")]
+    return job_steps[:at], job_steps[at + 1 :]
 
 
-def test_pages_workflow_builds_strictly_and_deploys_from_main():
+def test_ci_workflow_runs_exactly_ci_run_on_debian():
+    (job,) = load(WORKFLOWS / "ci.yml")["jobs"].values()
+    # Debian, where apt's chromium is the browser (Ubuntu's installs a snap).
+    assert job["container"]["image"].startswith("debian:")
+    # `unshare --net`, which I2DL_REQUIRE_OFFLINE demands, needs a privileged container.
+    assert "--privileged" in job["container"]["options"].split()
+    before, after = after_checkout(job["steps"])
+    assert [step.get("run") for step in after] == ["bash .ci/run"]
+    # Before the checkout, only what the README asks of a machine: Python 3.11+ and git.
+    (prepare,) = before
+    assert prepare["run"].endswith(
+        "apt-get install -y -qq ca-certificates git python3 python3-venv"
+    )
+
+
+def test_no_workflow_sets_up_another_python():
+    for path in WORKFLOWS.glob("*.yml"):
+        for step in steps(load(path)):
+            assert not step.get("uses", "").startswith("actions/setup-python"), path.name
+
+
+def script(folder: Path, name: str, body: str) -> None:
+    (folder / name).write_text(f"#!/bin/sh\n{body}\n")
+    (folder / name).chmod(0o755)
+
+
+def run_ci_script(tmp_path: Path, *, chromium: bool) -> list[str]:
+    """Run .ci/run with stand-ins for apt-get, chromium and python3 alone on the PATH;
+    the lines the stand-ins recorded, each naming its program and words."""
+    folder, log = tmp_path / "bin", tmp_path / "log"
+    folder.mkdir()
+    (folder / "dirname").symlink_to(shutil.which("dirname"))
+    if chromium:
+        script(folder, "chromium", "true")
+    # apt-get records its words, and `install` leaves a chromium behind as Debian's does.
+    install = f"{shutil.which('cp')} {folder}/dirname {folder}/chromium"
+    script(
+        folder, "apt-get", f'echo "apt-get $*" >> {log}\ncase "$*" in *install*) {install};; esac'
+    )
+    script(
+        folder,
+        "python3",
+        f'echo "python3 $* in $PWD; I2DL_REQUIRE_OFFLINE=$I2DL_REQUIRE_OFFLINE CI=$CI'
+        f' CHROMIUM=$CHROMIUM" >> {log}',
+    )
+    result = subprocess.run(
+        [shutil.which("bash"), str(ROOT / ".ci" / "run")],
+        env={"PATH": str(folder)}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return log.read_text().splitlines()
+
+
+def test_ci_run_runs_the_readme_command_offline_with_chromium(tmp_path):
+    # The README's test command, with no argument, from the root of the repository.
+    assert run_ci_script(tmp_path, chromium=True) == [
+        f"{TEST_COMMAND} in {ROOT}; I2DL_REQUIRE_OFFLINE=1 CI=true CHROMIUM={tmp_path}/bin/chromium"
+    ]
+
+
+def test_ci_run_installs_debians_chromium_when_there_is_none(tmp_path):
+    *apt, python = run_ci_script(tmp_path, chromium=False)
+    assert apt[-1] == "apt-get install -y -qq chromium"
+    assert python.endswith(f"CHROMIUM={tmp_path}/bin/chromium")
+
+
+def test_pages_workflow_builds_strictly_on_debian_and_deploys_from_main():
     workflow = load(WORKFLOWS / "pages.yml")
     trigger = workflow.get(True) or workflow.get("on")  # YAML 1.1 reads `on` as True
     assert trigger["push"]["branches"] == ["main"]
-    all_steps = steps(workflow)
-    assert f"{TEST_COMMAND} -s docs" in [step.get("run", "") for step in all_steps]
-    assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in all_steps)
+    assert workflow["jobs"]["build"]["container"]["image"].startswith("debian:")
+    _, after = after_checkout(workflow["jobs"]["build"]["steps"])
+    assert [step["run"] for step in after if "run" in step] == [f"{TEST_COMMAND} -s docs"]
+    assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in steps(workflow))
 
 
 def test_readme_quick_start_has_the_two_commands():

@@ -1,13 +1,15 @@
-"""`python -m snippets practice KIND (--seed N | --exam) [--json]`: a problem and its solution.
+"""`i2dl practice KIND (--seed N | --exam) [--json]`: a problem and its solution.
 
 Like a page, this module only calls and prints: problems come from the generators, Markdown
 from `snippets.render.practice`, JSON from `snippets.practice.schema`. Every mistake in the
-arguments is one line on stderr that lists the valid choices, and exit status 2.
+arguments is one line on stderr that lists the valid choices, and exit status 2. It reads
+no file beside the package, so an installed wheel runs it as a clone does.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 
@@ -16,7 +18,10 @@ from snippets.practice.schema import dumps, record
 from snippets.practice.seeds import SEED_RANGE, check_seed
 
 USAGE_ERROR = 2
-PROG = "python -m snippets practice"
+# The program's two names: the console script that installing the package puts on PATH, and
+# the module, which runs wherever the package can be imported.
+SCRIPT = "i2dl"
+MODULE = "python -m snippets"
 
 
 class UsageError(Exception):
@@ -58,12 +63,19 @@ def run(args: argparse.Namespace) -> str:
     return terminal_markdown(args.kind, seed)
 
 
-def main(args: argparse.Namespace) -> int:
-    """Print the problem (Markdown or JSON); one line on stderr and status 2 for bad input."""
+def main(args: argparse.Namespace, prog: str) -> int:
+    """Print the problem (Markdown or JSON); one line on stderr, naming the program as `prog`,
+    and status 2 for bad input."""
     try:
         text = run(args)
     except UsageError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return USAGE_ERROR
-    print(text)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): no traceback. Python flushes stdout again at
+        # exit, which would fail the same way, so stdout is pointed at the null device first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0

@@ -13,6 +13,8 @@ is drawn smaller than 11 CSS px. Long labels (the gradients) are set on two line
 
 from __future__ import annotations
 
+import math
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -60,6 +62,12 @@ FORWARD_NODES = ("h1", "h2", "h3", "h4", "o1", "o2")  # the values the forward f
 _MIDDLE = POSITIONS["loss"][1]  # between the two rows: labels go above the top, below the bottom
 _NODE_SIZE = (0.62, 0.5)  # width and height of a unit's box, inches
 _SMALL_SIZE = (0.56, 0.44)  # biases and targets
+_ROUNDING = 0.08  # radius of a box's rounded corners, inches
+_BOX_LINE = 1.0  # width of a box's outline, points
+# An arrow stops this far beyond the outline of the box it leaves or enters: half the outline's
+# width, then 2 points of air (the ends matplotlib would draw by clipping the arrow at the box,
+# computed here: clipping by the box's path costs most of a figure's drawing time).
+_ARROW_GAP = (_BOX_LINE / 2, 2.0)  # points: beyond the outline's middle, then along the arrow
 # Where along a weighted edge its label sits: crossing edges near their source, so that the
 # two labels of a crossing never meet in the middle.
 _LABEL_AT = {"straight": 0.5, "crossing": 0.3}
@@ -188,7 +196,9 @@ def _graph(
     def edge(source: str, target: str, *, muted: bool = False) -> None:
         on_path = (source, target) in marked
         colour = ACCENT if on_path else (MUTED if muted else INK)
-        _arrow(ax, boxes[source], boxes[target], colour, width=2.0 if on_path else 1.0)
+        arrow = _arrow(boxes[source], boxes[target], colour, width=2.0 if on_path else 1.0)
+        arrow.set_gid(f"edge-{source}-{target}")  # as the nodes' boxes: node-<name>
+        ax.add_patch(arrow)
 
     for name, (source, target) in WEIGHT_EDGES.items():
         edge(source, target)
@@ -230,10 +240,10 @@ def _node(
         (x - width / 2, y - height / 2),
         width,
         height,
-        boxstyle="round,pad=0,rounding_size=0.08",
+        boxstyle=f"round,pad=0,rounding_size={_ROUNDING}",
         facecolor=PAPER if small else HIGHLIGHT,
         edgecolor=MUTED if small else INK,
-        linewidth=1.0,
+        linewidth=_BOX_LINE,
         zorder=2,
     )
     box.set_gid(f"node-{name}")
@@ -248,21 +258,42 @@ def _node(
 
 
 def _arrow(
-    ax: Axes, source: FancyBboxPatch, target: FancyBboxPatch, colour: str, *, width: float
-) -> None:
-    ax.add_patch(
-        FancyArrowPatch(
-            patchA=source,
-            patchB=target,
-            posA=_centre(source),
-            posB=_centre(target),
-            arrowstyle="-|>",
-            mutation_scale=10,
-            color=colour,
-            linewidth=width,
-            zorder=1,
-        )
+    source: FancyBboxPatch, target: FancyBboxPatch, colour: str, *, width: float
+) -> FancyArrowPatch:
+    """An arrow on the line between two boxes' centres, from one box's edge to the other's."""
+    start, end = _centre(source), _centre(target)
+    return FancyArrowPatch(
+        _end_at(source, toward=end),
+        _end_at(target, toward=start),
+        arrowstyle="-|>",
+        mutation_scale=10,
+        shrinkA=0,  # _end_at leaves the gap
+        shrinkB=0,
+        color=colour,
+        linewidth=width,
+        zorder=1,
     )
+
+
+def _end_at(box: FancyBboxPatch, *, toward: tuple[float, float]) -> tuple[float, float]:
+    """Where an arrow from the centre of `box` toward the point `toward` ends: where that
+    line leaves the box's rounded outline, plus _ARROW_GAP."""
+    (x, y), (px, py) = _centre(box), toward
+    length = math.hypot(px - x, py - y)
+    ux, uy = (px - x) / length, (py - y) / length  # unit direction
+    grow = _ARROW_GAP[0] / 72  # points to inches
+    half_w, half_h = box.get_width() / 2 + grow, box.get_height() / 2 + grow
+    radius = _ROUNDING + grow
+    # Distance to the straight sides: the nearer of the vertical and the horizontal pair.
+    t = min(half_w / abs(ux) if ux else math.inf, half_h / abs(uy) if uy else math.inf)
+    corner = (math.copysign(half_w - radius, ux), math.copysign(half_h - radius, uy))
+    if abs(t * ux) > abs(corner[0]) and abs(t * uy) > abs(corner[1]):
+        # Past a straight side's end: the line leaves through the corner's arc, the far root
+        # of |t u - corner|² = radius².
+        along = ux * corner[0] + uy * corner[1]
+        t = along + math.sqrt(along**2 - corner[0] ** 2 - corner[1] ** 2 + radius**2)
+    t += _ARROW_GAP[1] / 72
+    return x + t * ux, y + t * uy
 
 
 def _centre(box: FancyBboxPatch) -> tuple[float, float]:

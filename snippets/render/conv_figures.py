@@ -19,7 +19,7 @@ from snippets.conv import Cell
 from snippets.render.numbers import plain_fraction
 from snippets.render.palette import HIGHLIGHT, INK, MUTED, SERIES
 
-_FONT = 9
+_GRID_FONT = 9
 _WIDTH = 7.5  # inches: every figure of this module, so all scale alike in the column
 _CELL = 0.36  # inches per grid cell
 _GAP = 1.2  # cells between panels (wider between small panels, to fit their titles)
@@ -103,12 +103,12 @@ def _grid(
         )  # fmt: skip
         colour = MUTED if faint is not None and faint[i, j] else INK
         text = "?" if (i, j) in hidden else number_text(value)
-        ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=_FONT, color=colour)
+        ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=_GRID_FONT, color=colour)
     ax.set_xlim(0, values.shape[1])
     ax.set_ylim(values.shape[0], 0)  # row 0 on top
     ax.set_axis_off()
     ax.set_facecolor("none")
-    ax.set_title(title, fontsize=_FONT + 1, color=INK, pad=4)
+    ax.set_title(title, fontsize=_GRID_FONT + 1, color=INK, pad=4)
 
 
 def _outline(ax: Axes, cells: Sequence[Cell], k: int, *, inset: float) -> None:

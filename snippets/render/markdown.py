@@ -121,7 +121,7 @@ def part_summary(number: int) -> str:
     return (
         f"**Part {part.roman} · {points(part.points)}** · about {minutes:.0f} of the exam's "
         f"{exam.MINUTES} minutes (one minute a point) · "
-        f'<a href="{notebook}" download>the code of this chapter as a notebook</a>'
+        f"[this chapter as a notebook]({notebook}) (runs with numpy, matplotlib and sympy)"
     )
 
 

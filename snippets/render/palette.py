@@ -18,9 +18,9 @@ HIGHLIGHT = "#000008"
 PAPER = "#000009"
 
 # Each colour as a CSS custom property of docs/stylesheets/guide.css, with its light-palette
-# value as the fallback where that stylesheet is absent (a figure in a chapter's notebook, or
-# copied elsewhere); without one, a stroke would fall back to none and vanish. Ink follows the
-# text colour around the figure and paper the background (the system colour Canvas).
+# value as the fallback where that stylesheet is absent (a figure's SVG copied elsewhere);
+# without one, a stroke would fall back to none and vanish. Ink follows the text colour
+# around the figure and paper the background (the system colour Canvas).
 CSS_VARIABLES = {
     INK: "var(--guide-ink, currentColor)",
     MUTED: "var(--guide-muted, #8a8f98)",
@@ -31,4 +31,18 @@ CSS_VARIABLES = {
     SERIES[3]: "var(--guide-series-4, #9d174d)",
     HIGHLIGHT: "var(--guide-highlight, #fde68a)",
     PAPER: "var(--guide-paper, Canvas)",
+}
+
+# Each colour in the light palette, for a figure drawn where no stylesheet applies (the
+# chapter notebooks, whose figures are pictures): ink and paper as on a white page.
+LIGHT = {
+    INK: "#1f2328",
+    MUTED: "#8a8f98",
+    ACCENT: "#c2410c",
+    SERIES[0]: "#1d4ed8",
+    SERIES[1]: "#b45309",
+    SERIES[2]: "#047857",
+    SERIES[3]: "#9d174d",
+    HIGHLIGHT: "#fde68a",
+    PAPER: "#ffffff",
 }

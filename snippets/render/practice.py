@@ -26,6 +26,7 @@ from snippets.exam import ConvProblem
 from snippets.logistic import sigmoid
 from snippets.practice import registry, schema
 from snippets.practice.asked import Asked
+from snippets.practice.cli import MODULE, SCRIPT
 from snippets.practice.logistic_step import PLOT_TOLERANCE, plot_reading
 from snippets.practice.param_count import ParamCountProblem, layer_row
 from snippets.practice.seeds import SEED_LIMIT
@@ -40,7 +41,9 @@ from snippets.render.svg import figure_svg
 
 # The variants on each practice page: seeds 1 to 10, the same on every build.
 SITE_SEEDS = tuple(range(1, 11))
-COMMAND = "python -m snippets practice"
+COMMAND = f"{SCRIPT} practice"
+# Installing from the repository: pyproject's [project] name and [project.urls] Source.
+INSTALL = 'pip install "i2dl-derived @ git+https://github.com/i2dl-derived/i2dl-derived"'
 
 
 # --- names and ids ---------------------------------------------------------------------------
@@ -475,14 +478,19 @@ def terminal_markdown(kind: str, seed: int | None) -> str:
 
 
 def command_line() -> str:
-    """How to get more variants, the exam's instance and JSON from the command line."""
-    example = registry.NAMES[1]
+    """How to install the command, then get more variants, the exam's instance and JSON."""
+    example, seed = registry.NAMES[1], SITE_SEEDS[-1] + 1
     return (
-        "From a clone of the repository, with the environment installed (see the README), "
-        "print a problem and its worked solution as Markdown:\n\n"
-        f"```bash\n{COMMAND} {example} --seed {SITE_SEEDS[-1] + 1}\n"
+        "Install the guide's code once, from its repository, into a virtual environment with "
+        "Python 3.11 or newer:\n\n"
+        f"```bash\n{INSTALL}\n```\n\n"
+        "or, from a clone of the repository, `pip install .` in its folder. Then print a "
+        f"problem and its worked solution as Markdown with `{COMMAND}`:\n\n"
+        f"```bash\n{COMMAND} {example} --seed {seed}\n"
         f"{COMMAND} {example} --exam        # the mock exam's own numbers\n"
-        f"{COMMAND} {example} --seed {SITE_SEEDS[-1] + 1} --json   # machine-readable\n```\n\n"
+        f"{COMMAND} {example} --seed {seed} --json   # machine-readable\n```\n\n"
+        f"`{MODULE} practice` is the same command under another name, for a Python whose "
+        f"scripts are not on your PATH: `{MODULE} practice {example} --seed {seed}`.\n\n"
         f"`KIND` is one of {', '.join(f'`{name}`' for name in registry.NAMES)}. A seed is "
         f"a whole number from 0 to {SEED_LIMIT - 1}; the same kind and seed always give the "
         f"same problem, and seeds {SITE_SEEDS[0]} to {SITE_SEEDS[-1]} are the variants on "
