@@ -150,6 +150,7 @@ def test_the_cached_sheet_follows_an_edited_wording(tmp_path):
     config.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nnav: [index.md, exam-sheet.md]\n"
         f"hooks: [{tmp_path / 'snippets' / 'mdext' / 'hooks.py'}]\n"
+        f"theme: {{custom_dir: {ROOT / 'overrides'}}}\nplugins: [search]\n"
     )
     env = os.environ | {
         "NO_MKDOCS_2_WARNING": "1",

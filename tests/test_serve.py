@@ -60,7 +60,8 @@ def small_project(root: Path) -> Path:
     config = root / "mkdocs.yml"
     config.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nnav: [index.md]\n"
-        f"hooks: [{hooks / 'hooks.py'}, {hooks / 'search_hook.py'}]\n",
+        f"hooks: [{hooks / 'hooks.py'}, {hooks / 'search_hook.py'}]\n"
+        f"theme: {{custom_dir: {ROOT / 'overrides'}}}\nplugins: [search]\n",
         encoding="utf-8",
     )
     return config

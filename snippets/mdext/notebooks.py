@@ -66,10 +66,11 @@ CODE_HEADING = (
 # Figures appear under the cell that draws them (a plain `Figure` is shown once the inline
 # backend is on; the package draws without pyplot), as SVG: sharp on any screen, and light
 # on the page (a line plot's SVG compresses to a fifth of its PNG). A fixed salt for the
-# SVG's ids makes two runs write the same file.
+# SVG's ids and no date in it make two runs write the same file.
 SETUP = (
     "%matplotlib inline\n"
     '%config InlineBackend.figure_formats = ["svg"]\n'
+    '%config InlineBackend.print_figure_kwargs = {"bbox_inches": "tight", "metadata": {"Date": None}}\n'
     "import matplotlib\n\n"
     'matplotlib.rcParams["svg.hashsalt"] = "i2dl"'
 )
@@ -223,7 +224,15 @@ def execute(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
                 "?",
             )
             raise NotebookError(f"notebook {name}: cell {failing} failed:\n{error}") from None
-    return notebook
+    return settled(notebook)
+
+
+def settled(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """`notebook` with each cell's consecutive prints joined into one output: the kernel
+    flushes them in pieces that differ from run to run, and the file must not."""
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    return CoalesceStreamsPreprocessor().preprocess(notebook, {})[0]
 
 
 def sources_key(part: int) -> str:
@@ -252,7 +261,7 @@ def executed(part: int, folder: Path) -> Path:
     if kept.get("content") != key:
         notebook = execute(notebook, notebook_path(chapter.page))
     else:  # a change elsewhere in the package: same notebook, same outputs
-        notebook = nbformat.read(path, as_version=4)
+        notebook = settled(nbformat.read(path, as_version=4))
     notebook.metadata["i2dl"] = {"content": key, "sources": sources}
     nbformat.validate(notebook)
     path.parent.mkdir(parents=True, exist_ok=True)
