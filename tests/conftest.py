@@ -76,6 +76,12 @@ os.execvp(sys.argv[1], sys.argv[1:])
 
 
 @functools.cache
+def uv() -> str | None:
+    """uv on PATH, or the one tools/run_nox.py installs; None: pip does the work instead
+    (the fresh environments of tests/test_wheel.py and tests/test_notebooks.py)."""
+    return shutil.which("uv") or shutil.which("uv", path=ROOT / ".venv-nox" / "bin")
+
+
 def offline_prefix() -> tuple[str, ...]:
     """A command prefix that runs a program with no network but loopback, if possible."""
     for unshare in (("unshare", "--net"), ("unshare", "--map-root-user", "--net")):

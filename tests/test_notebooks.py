@@ -12,7 +12,6 @@ import inspect
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ from snippets.mdext import bundle, notebooks
 from snippets.mdext.cached_exec import run
 from snippets.mdext.notebook_page import fit
 from snippets.render import exam_sheet
-from tests.conftest import ROOT
+from tests.conftest import ROOT, uv
 from tests.notebook_answers import EXPECTED
 
 CHAPTERS = [part.number for part in exam.PARTS]
@@ -302,10 +301,6 @@ def test_the_built_notebook_prints_the_published_answers(site, part):
 def without_this_tree() -> dict[str, str]:
     """The environment of a process that must see only its own packages, never this tree."""
     return {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
-
-
-def uv() -> str | None:
-    return shutil.which("uv") or shutil.which("uv", path=ROOT / ".venv-nox" / "bin")
 
 
 @pytest.fixture(scope="module")

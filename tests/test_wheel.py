@@ -9,7 +9,6 @@ in-process. One environment per session, and the commands run side by side.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -24,7 +23,7 @@ from snippets.practice.cli import MODULE, SCRIPT, USAGE_ERROR
 from snippets.practice.registry import NAMES
 from snippets.practice.schema import dumps, record
 from snippets.render.practice import INSTALL, SITE_SEEDS, command_line, terminal_markdown
-from tests.conftest import ROOT
+from tests.conftest import ROOT, uv
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 SEED = SITE_SEEDS[-1] + 1  # the seed the practice pages suggest, one not on them
@@ -47,11 +46,6 @@ class Installed:
         return subprocess.run(
             argv, cwd=self.cwd, env=env, capture_output=True, text=True, check=False
         )
-
-
-def uv() -> str | None:
-    """uv on PATH, or the one tools/run_nox.py installs; None: pip does the work instead."""
-    return shutil.which("uv") or shutil.which("uv", path=ROOT / ".venv-nox" / "bin")
 
 
 def check(*argv: str | Path) -> None:
