@@ -117,9 +117,11 @@ def fast(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure build speed (clean, cached, prose edit), test and fast-set time, bytes per page."""
+    """Measure builds (warm, clean, prose edit) against a plain build, where a warm build's
+    time goes, the fast set, the largest page; `nox -s bench -- --suite` times the whole
+    suite too (some 20 minutes). Writes benchmarks/results.md."""
     install(session, "docs", "test", "lint")
-    session.run("python", "tools/bench.py", env=build_env())
+    session.run("python", "tools/bench.py", *session.posargs, env=build_env())
 
 
 @nox.session

@@ -1,10 +1,11 @@
-"""The practice pages' answer boxes, typed into in headless Chromium.
+"""The practice pages' answer boxes and pagers, in headless Chromium.
 
 The right answers typed here come from the Python side (`registry.kind(kind).asked`), not
-from the page, so a box that checks against a wrong value fails. Each page has ten variants,
-each a form whose boxes are labelled, checked in the browser within the stated tolerance,
-told right or wrong in words, usable with the keyboard alone and on a phone, in both
-palettes, and nothing leaves the local server.
+from the page, so a box that checks against a wrong value fails. Each kind has ten variant
+pages, reached from one another by a pager; each variant is a form whose boxes are labelled,
+checked in the browser within the stated tolerance, told right or wrong in words, usable
+with the keyboard alone and on a phone, in both palettes, and nothing leaves the local
+server.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from __future__ import annotations
 import pytest
 
 from snippets.practice import registry
-from snippets.render.practice import SITE_SEEDS, any_weight, slug, tolerance_text
+from snippets.render.practice import (
+    SITE_SEEDS,
+    VARIANTS,
+    any_weight,
+    page_link,
+    slug,
+    tolerance_text,
+)
 from tests.test_browser_pages import contrast, over
 
 pytestmark = pytest.mark.browser
@@ -25,8 +33,14 @@ PALETTES = {"light": "default", "dark": "slate"}
 SEED = SITE_SEEDS[0]
 
 
-def url(site_url: str, kind: str) -> str:
-    return f"{site_url}practice/{kind}.html"
+def url(site_url: str, kind: str, number: int = 1) -> str:
+    """The address of variant page `number` of `kind` (1: the kind's first page)."""
+    return f"{site_url}practice/{page_link(kind, number)}"
+
+
+def number_of(seed: int) -> int:
+    """The variant page that shows `seed`."""
+    return VARIANTS[SITE_SEEDS.index(seed)]
 
 
 def asked(kind: str, seed: int = SEED):
@@ -76,10 +90,10 @@ def mark(page, kind: str, key: str, seed: int = SEED) -> str:
 
 @pytest.fixture
 def opened(page, site_url, requests):
-    """Open a practice page by kind."""
+    """Open a practice page by kind, and the number of its variant (1: the first page)."""
 
-    def open_(kind: str):
-        page.goto(url(site_url, kind))
+    def open_(kind: str, number: int = 1):
+        page.goto(url(site_url, kind, number))
         return page
 
     return open_
@@ -99,31 +113,82 @@ def loaded(browser, site_url, kind):
 # --- the page ------------------------------------------------------------------------------
 
 
+PAGER_LINKS = """(nav) => Array.from(nav.querySelectorAll('ol a'),
+  (a) => [a.href, a.textContent, a.getAttribute('aria-current')])"""
+
+
+def assert_shows_variant(page, site_url: str, kind: str, number: int) -> None:
+    """The page open in `page` is variant page `number` of `kind`: its heading, two pagers
+    that link every page of the kind with this one marked, and its labelled boxes."""
+    seed = SITE_SEEDS[number - 1]
+    assert page.url == url(site_url, kind, number)
+    headings = [h.replace("¶", "").strip() for h in page.locator("article h2").all_inner_texts()]
+    assert [h for h in headings if h.startswith("Variant")] == [f"Variant {number} (seed {seed})"]
+    pagers = page.locator("article nav.practice-pager")
+    assert pagers.count() == 2
+    for i in range(2):
+        assert pagers.nth(i).evaluate(PAGER_LINKS) == [
+            [url(site_url, kind, n), str(n), "page" if n == number else None] for n in VARIANTS
+        ]
+    boxes = form(page, kind, seed).locator("input[data-answer]")
+    assert boxes.count() == len(asked(kind, seed))
+    for i in range(boxes.count()):
+        input_ = boxes.nth(i)
+        assert input_.get_attribute("inputmode") == "decimal"
+        label = page.locator(f"label[for='{input_.get_attribute('id')}']")
+        assert label.count() == 1
+        assert label.inner_text().strip()
+    status = form(page, kind, seed).locator("[data-practice-score]")
+    assert status.get_attribute("aria-live") == "polite"
+    assert status.get_attribute("role") == "status"
+
+
+SHOWN = "(all) => all.filter((d) => d.getClientRects().length > 0).length"
+
+
 @pytest.mark.claim(
     "practice/index.md",
     "Each variant has boxes for your answers, checked right here in your browser",
 )
 @pytest.mark.claim("practice/index.md", "and seeds 1 to 10 are the variants on these pages")
-@pytest.mark.parametrize("kind", registry.NAMES, scope="module")
-def test_page_has_ten_variants_each_with_labelled_decimal_boxes(loaded, kind):
-    page = loaded
-    headings = page.locator("h2").all_inner_texts()
-    variants = [h for h in headings if h.startswith("Variant")]
-    assert [v.replace("¶", "").strip() for v in variants] == [
-        f"Variant {n} (seed {seed})" for n, seed in enumerate(SITE_SEEDS, start=1)
-    ]
-    for seed in SITE_SEEDS:
-        boxes = form(page, kind, seed).locator("input[data-answer]")
-        assert boxes.count() == len(asked(kind, seed))
-        for i in range(boxes.count()):
-            input_ = boxes.nth(i)
-            assert input_.get_attribute("inputmode") == "decimal"
-            label = page.locator(f"label[for='{input_.get_attribute('id')}']")
-            assert label.count() == 1
-            assert label.inner_text().strip()
-    status = form(page, kind).locator("[data-practice-score]")
-    assert status.get_attribute("aria-live") == "polite"
-    assert status.get_attribute("role") == "status"
+@pytest.mark.claim("practice/index.md", "Each kind has ten variants, one a page")
+@pytest.mark.claim("practice/index.md", "with links from each page to every other")
+@pytest.mark.claim(
+    "practice/[!i]*[!0-9].md",
+    "the links Variant 1 · 2 · … · 10 above and below it lead to every other.",
+)
+@pytest.mark.claim(
+    "practice/index.md",
+    "The Test mode switch at the top of each page hides every solution until you ask for it.",
+)
+@pytest.mark.parametrize("kind", registry.NAMES)
+def test_the_pager_leads_to_every_variant_page_each_with_boxes_and_test_mode(
+    page, site_url, requests, kind
+):
+    # A reader's walk: test mode on at the first page, then Next through all ten pages (on
+    # each, the variant, its pagers and its boxes, every solution hidden behind a Reveal),
+    # then back one with Previous and to the first with its number.
+    page.goto(url(site_url, kind))
+    page.locator(".guide-test-toggle").click()
+    for number in VARIANTS:
+        assert_shows_variant(page, site_url, kind, number)
+        solutions = page.locator("article details.success")
+        assert solutions.count() >= 1
+        assert solutions.evaluate_all(SHOWN) == 0
+        assert page.locator(".guide-reveal--solution").count() == solutions.count()
+        step = page.locator("article nav.practice-pager").last.locator("a[rel=next]")
+        if number == VARIANTS[-1]:
+            assert step.count() == 0
+        else:
+            step.click()
+            page.wait_for_url(url(site_url, kind, number + 1))
+    page.locator("article nav.practice-pager").first.locator("a[rel=prev]").click()
+    page.wait_for_url(url(site_url, kind, VARIANTS[-2]))
+    page.locator("article nav.practice-pager").first.get_by_role(
+        "link", name="Variant 1", exact=True
+    ).click()
+    page.wait_for_url(url(site_url, kind))
+    assert_shows_variant(page, site_url, kind, 1)
 
 
 @pytest.mark.parametrize("kind", registry.NAMES, scope="module")
@@ -236,7 +301,7 @@ def test_a_comma_and_a_true_minus_sign_are_read_as_a_number(opened, kind):
 @pytest.mark.claim("practice/param-count.md", "a comma or space between thousands is fine")
 def test_a_count_may_have_thousands_separators(opened, site_url):
     seed = next(s for s in SITE_SEEDS if asked("param-count", s)[0].value >= 1000)
-    page = opened("param-count")
+    page = opened("param-count", number_of(seed))
     (item,) = asked("param-count", seed)
     for text in (f"{round(item.value):,}", f"{round(item.value):,}".replace(",", " ")):
         box(page, "param-count", item.key, seed).fill(text)
@@ -317,36 +382,39 @@ def test_nothing_is_stored_in_the_browser(opened):
 )
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_test_mode_hides_every_solution_until_revealed(opened, kind):
-    page = opened(kind)
+    # On a generated page (the first is walked by the pager test above, test mode on).
+    number = VARIANTS[-1]
+    page = opened(kind, number)
     toggle = page.locator(".guide-test-toggle")
-    # At the top: before the first variant.
+    # At the top: before the variant.
     assert toggle.evaluate(
         "(t) => Boolean(t.compareDocumentPosition(document.querySelector('article h2'))"
         " & Node.DOCUMENT_POSITION_FOLLOWING)"
     )
     solutions = page.locator("article details.success")
-    shown = "(all) => all.filter((d) => d.getClientRects().length > 0).length"
     count = solutions.count()
-    assert count >= len(SITE_SEEDS)
-    assert solutions.evaluate_all(shown) == count  # folded, but there to open
+    assert count >= 1
+    assert solutions.evaluate_all(SHOWN) == count  # folded, but there to open
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"
-    assert solutions.evaluate_all(shown) == 0
+    assert solutions.evaluate_all(SHOWN) == 0
     reveal = page.locator(".guide-reveal--solution")
     assert reveal.count() == count  # one Reveal per solution
     reveal.first.click()
-    assert solutions.evaluate_all(shown) == 1
+    assert solutions.evaluate_all(SHOWN) == 1
     assert solutions.first.evaluate("(d) => d.open")
-    assert form(page, kind).locator("input[data-answer]").first.is_visible()  # boxes stay
+    seed = SITE_SEEDS[number - 1]
+    assert form(page, kind, seed).locator("input[data-answer]").first.is_visible()  # boxes stay
     toggle.click()
-    assert solutions.evaluate_all(shown) == count
+    assert solutions.evaluate_all(SHOWN) == count
 
 
 # --- keyboard, phone, palettes -------------------------------------------------------------
 
 
 @pytest.mark.claim("practice/[!i]*.md", "press Enter or Check to check every box")
-@pytest.mark.claim("practice/*.md", "press Check (or Enter)")
+@pytest.mark.claim("practice/[!i]*[!0-9].md", "press Check (or Enter)")
+@pytest.mark.claim("practice/index.md", "press Check (or Enter)")
 @pytest.mark.parametrize("kind", registry.NAMES)
 def test_keyboard_alone_fills_and_checks_a_variant(opened, kind):
     page = opened(kind)
@@ -368,31 +436,45 @@ def test_keyboard_alone_fills_and_checks_a_variant(opened, kind):
 
 
 @pytest.mark.parametrize("kind", registry.NAMES)
-def test_boxes_fit_and_can_be_tapped_on_a_phone(browser, site_url, kind):
+def test_boxes_and_pager_fit_and_can_be_tapped_on_a_phone(browser, site_url, kind):
+    # A page in the middle: its pagers have both a previous and a next link.
+    number = VARIANTS[len(VARIANTS) // 2]
+    seed = SITE_SEEDS[number - 1]
     context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844})
     try:
         page = context.new_page()
-        page.goto(url(site_url, kind))
-        items = asked(kind)
+        page.goto(url(site_url, kind, number))
+        items = asked(kind, seed)
         for item in items:
-            box(page, kind, item.key).fill(typed(item.value, item.tolerance))
-        assert check(page, kind) == all_right(len(items))
+            box(page, kind, item.key, seed).fill(typed(item.value, item.tolerance))
+        assert check(page, kind, seed) == all_right(len(items))
         width = page.evaluate("() => document.scrollingElement.scrollWidth")
-        targets = (
-            form(page, kind)
-            .locator("input, button")
-            .evaluate_all(
-                "(els) => els.map((e) => { const r = e.getBoundingClientRect();"
-                " return [e.id || e.textContent, r.left, r.right, r.height]; })"
-            )
+        rects = (
+            "(els) => els.map((e) => { const r = e.getBoundingClientRect();"
+            " return [e.id || e.textContent, r.left, r.right, r.width, r.height]; })"
+        )
+        targets = form(page, kind, seed).locator("input, button").evaluate_all(rects)
+        links = page.locator("article nav.practice-pager a").evaluate_all(rects)
+        pager_height = page.locator("article nav.practice-pager").first.evaluate(
+            "(nav) => nav.getBoundingClientRect().height"
+        )
+        line = page.locator("article p").first.evaluate(
+            "(p) => parseFloat(getComputedStyle(p).lineHeight)"
         )
     finally:
         context.close()
     assert width <= PHONE_WIDTH
-    for name, left, right, height in targets:
+    for name, left, right, _, height in targets:
         assert left >= 0, (name, left)
         assert right <= PHONE_WIDTH, (name, right)
         assert height >= MIN_TARGET_PX, (name, height)
+    assert len(links) == 2 * (len(VARIANTS) + 2)  # each pager: ten numbers, previous, next
+    for name, left, right, link_width, height in links:
+        assert left >= 0, (name, left)
+        assert right <= PHONE_WIDTH, (name, right)
+        assert min(link_width, height) >= MIN_TARGET_PX, (name, link_width, height)
+    # Small: the numbers on one line, previous and next on at most one more.
+    assert pager_height <= 2 * max(line, MIN_TARGET_PX) + 8, pager_height
 
 
 @pytest.mark.parametrize("palette", PALETTES)

@@ -110,6 +110,30 @@ def test_part_3_shows_plot_derivations_and_numbers(site):
         assert f"<mn>{abs(value):g}</mn>" in html, value
 
 
+# An id attribute of an element (read from the tags, not from a page's text).
+_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]+)"')
+
+
+def test_every_practice_variant_has_a_page_with_a_working_edit_link(site):
+    # Variants 2 to 10 are generated pages: their "Edit this page" opens the kind's first
+    # page, which exists in the repository (a generated page has no source of its own).
+    from snippets.practice import registry
+    from snippets.render import practice
+
+    edit = re.compile(r'href="([^"]*)"[^>]*class="md-content__button md-icon"')
+    for kind in registry.NAMES:
+        for number in practice.VARIANTS:
+            built = site / "practice" / practice.page_link(kind, number)
+            text = built.read_text(encoding="utf-8")
+            (link,) = edit.findall(text)
+            source = link.split("/edit/main/", 1)[1]
+            assert source == f"docs/{practice.page_source(kind, 1)}", (built.name, link)
+            assert (ROOT / source).is_file()
+            ids = _ID.findall(text)
+            assert ids
+            assert len(ids) == len(set(ids)), built.name  # no id twice on a page
+
+
 def test_every_executed_block_has_an_id():
     fence = re.compile(r"^```python[^\n]*\bexec=\"on\"[^\n]*$", re.M)
     for page in (ROOT / "docs").rglob("*.md"):

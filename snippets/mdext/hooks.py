@@ -46,6 +46,7 @@ def on_pre_build(config: Any, **kwargs: Any) -> None:
     _state["cited"] = {}  # page src_uri -> (title, url, [function names])
     _state["text"] = {}  # page src_uri -> its text as a reader reads it (for the claims)
     _state["titles"] = {}  # page src_uri -> title
+    _state["listed_as"] = {}  # page src_uri -> the page the verification page lists it as
 
 
 def on_serve(server: Any, config: Any, builder: Any, **kwargs: Any) -> Any:
@@ -87,9 +88,35 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any, **kwargs
     html_text = _SLOT.sub(fill, html_text)
     _state["text"][page.file.src_uri] = evidence.plain_text(html_text)
     _state["titles"][page.file.src_uri] = page.title
+    _state.setdefault("listed_as", {})[page.file.src_uri] = _listed_as(page.file)
     if cited:
         _state["cited"][page.file.src_uri] = (page.title, page.url, list(dict.fromkeys(cited)))
     return html_text
+
+
+def _listed_as(file: Any) -> str:
+    """The page the verification page lists `file` as: itself, or for a page generated from
+    another (a practice variant, whose "Edit this page" opens its kind's first page) that
+    page. Its blocks and claims are checked like any page's."""
+    edit_uri = getattr(file, "edit_uri", None)
+    if getattr(file, "generated_by", None) and edit_uri and edit_uri != file.src_uri:
+        return edit_uri
+    return file.src_uri
+
+
+def _owner(src_uri: str) -> str:
+    """The page that `src_uri` is listed as (`_listed_as`)."""
+    return _state.get("listed_as", {}).get(src_uri, src_uri)
+
+
+def _cited_by_listed_page() -> dict[str, tuple[str, str, list[str]]]:
+    """What each listed page cites, a generated page's citations added to its own."""
+    cited: dict[str, tuple[str, str, list[str]]] = {}
+    for src_uri, (title, url, names) in _state["cited"].items():
+        owner = _owner(src_uri)
+        title, url, known = cited.get(owner, _state["cited"].get(owner, (title, url, [])))
+        cited[owner] = (title, url, list(dict.fromkeys([*known, *names])))
+    return cited
 
 
 def _verification_markdown(page: Any, source: str) -> str:
@@ -111,7 +138,7 @@ def _claims(page: Any) -> list[ClaimsOfPage]:
     index: evidence.SuiteIndex = _state["index"]
     checked = index.claims()
     unchecked = _state["unchecked"]
-    found = []
+    found: dict[str, tuple[list[tuple[str, Any]], list[tuple[str, str]]]] = {}
     for src_uri in _state["text"]:
         # A claim's page may be a pattern: "practice/*.md" for a sentence every practice
         # page prints.
@@ -127,19 +154,23 @@ def _claims(page: Any) -> list[ClaimsOfPage]:
                     f"page '{src_uri}' no longer says {sentence!r}, which the claims audit "
                     "lists (a @pytest.mark.claim test or tests/claims.py): update the claim"
                 )
-        found.append(
-            ClaimsOfPage(
-                _state["titles"][src_uri],
-                get_relative_url(src_uri, page.file.src_uri),
-                tuple(_by_sentence(claims)),
-                tuple(reasons),
-            )
-        )
+        owner = _owner(src_uri)
+        known_claims, known_reasons = found.setdefault(owner, ([], []))
+        known_claims += [c for c in claims if c not in known_claims]
+        known_reasons += [r for r in reasons if r not in known_reasons]
     built = list(_state["text"])
     missing = {p for p in [*checked, *unchecked] if not any(fnmatch(u, p) for u in built)}
     if missing:
         raise PluginError(f"claims name pages that were not built: {sorted(missing)}")
-    return found
+    return [
+        ClaimsOfPage(
+            _state["titles"][owner],
+            get_relative_url(owner, page.file.src_uri),
+            tuple(_by_sentence(claims)),
+            tuple(reasons),
+        )
+        for owner, (claims, reasons) in found.items()
+    ]
 
 
 def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
@@ -156,8 +187,9 @@ def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
     nav_order = [p.file.src_uri for p in _nav_pages(config, files)]
     rank = {uri: i for i, uri in enumerate(nav_order)}
     _state["cited"] = dict(
-        sorted(_state["cited"].items(), key=lambda kv: (rank.get(kv[0], 10**6), order[kv[0]]))
-    )
+        sorted(_cited_by_listed_page().items(),
+               key=lambda kv: (rank.get(kv[0], 10**6), order[kv[0]]))
+    )  # fmt: skip
     page.markdown = _verification_markdown(page, _strip_front_matter(source))
     page.render(config, files)
     return env

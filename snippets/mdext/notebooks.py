@@ -17,9 +17,11 @@ Cell headers of a recipe:
   every other output after the first question is folded on the page until the reader opens it;
 - `# %%`: any other code.
 
-The notebook is executed with nbclient, once per content: the run is kept in the build cache
-keyed by the notebook's text and the versions of what it imports, so a build runs no kernel
-when nothing changed and a changed snippet changes the notebook and runs it again. A cell
+The notebook is executed with nbclient, once per content: the run is kept in the build's
+cache (`cache.py`, folder `notebooks/`) keyed by the notebook's text and the versions of what
+it imports, so a build runs no kernel when nothing changed and a changed snippet changes the
+notebook and runs it again. The fitted page and mkdocs-jupyter's own conversion are kept in
+the same cache, so a warm build converts no notebook. A cell
 that raises stops the build, naming the chapter and the cell. mkdocs-jupyter then shows the
 executed notebook as a page, with the `.ipynb` file to download.
 """
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import inspect
 import json
 import os
 import re
@@ -42,7 +43,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from snippets import exam
-from snippets.mdext import notebook_page
+from snippets.mdext import cache, katex, notebook_page
 from snippets.mdext.bundle import bundle, without_package_imports
 from snippets.mdext.notebook_page import fit
 
@@ -239,13 +240,20 @@ def sources_key(part: int) -> str:
     """What a notebook is generated from: its recipe and every module of the package (cheap to
     read, where generating the notebook imports the package: a build with nothing changed
     neither imports nor runs anything for the notebooks)."""
-    digest = hashlib.sha256(recipe_path(part).read_bytes())
+    parts = [cache.source(recipe_path(part)).sha]
     for path in sorted(RECIPES.parent.rglob("*.py")):
-        digest.update(path.relative_to(RECIPES.parent).as_posix().encode())
-        digest.update(path.read_bytes())
+        parts += [path.relative_to(RECIPES.parent).as_posix(), cache.source(path).sha]
     versions = {name: importlib.metadata.version(name) for name in REQUIREMENTS}
-    digest.update(json.dumps(versions, sort_keys=True).encode())
-    return digest.hexdigest()
+    return cache.digest([*parts, json.dumps(versions, sort_keys=True)])
+
+
+def _kept(path: Path) -> dict:
+    """What the build noted in an executed notebook's metadata (read as plain JSON: nbformat
+    would validate the whole notebook, a second per build for nothing)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["metadata"].get("i2dl", {})
+    except (FileNotFoundError, ValueError, KeyError):
+        return {}
 
 
 def executed(part: int, folder: Path) -> Path:
@@ -253,7 +261,8 @@ def executed(part: int, folder: Path) -> Path:
     chapter = exam.part(part)
     path = folder / notebook_path(chapter.page)
     sources = sources_key(part)
-    kept = nbformat.read(path, as_version=4).metadata.get("i2dl", {}) if path.exists() else {}
+    cache.keep(path)
+    kept = _kept(path)
     if kept.get("sources") == sources:
         return path
     notebook = chapter_notebook(part)
@@ -271,33 +280,22 @@ def executed(part: int, folder: Path) -> Path:
     return path
 
 
-def fitted(html: str, download: str, folder: Path) -> str:
-    """`notebook_page.fit` of a page, kept in the cache beside the notebook: parsing the page
-    costs seconds, and it changes only when the notebook (or the code that fits it) does."""
-    fitter = inspect.getsource(notebook_page)
-    key = hashlib.sha256(f"{fitter}\n{html}".encode()).hexdigest()[:32]
-    stem = Path(download).stem
-    path = folder / "pages" / f"{stem}-{key}.html"
-    if path.exists():
-        return path.read_text()
-    page = fit(html, download=download)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f"{stem}-*.html"):
-        stale.unlink()  # the page of an older version of this notebook
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(page)
-    temporary.replace(path)
+def fitted(html: str, download: str) -> str:
+    """`notebook_page.fit` of a page, kept in the cache: parsing the page costs seconds, and
+    it changes only when the notebook (or the code that fits it, KaTeX's included) does."""
+    fitter = [cache.source(Path(module.__file__)).sha for module in (notebook_page, katex)]
+    key = cache.digest([*fitter, download, html])
+    page = cache.read("notebook-pages", key, ".html")
+    if page is None:
+        page = fit(html, download=download)
+        cache.write("notebook-pages", key, page, ".html")
     return page
 
 
 def cache_folder() -> Path:
-    """Where executed notebooks are kept: beside the page blocks' cache, else a temporary folder."""
-    from snippets.mdext.cached_exec import cache_dir
-
-    folder = cache_dir()
-    if folder is None:
-        return Path(tempfile.mkdtemp(prefix="i2dl-notebooks-"))
-    return folder.parent / "notebooks"
+    """Where executed notebooks are kept: in the build's cache, else a temporary folder."""
+    folder = cache.kind_folder("notebooks")
+    return Path(tempfile.mkdtemp(prefix="i2dl-notebooks-")) if folder is None else folder
 
 
 def _part_of(page) -> int | None:
@@ -321,9 +319,18 @@ class ChapterNotebooks(BasePlugin):
         if config.get("repo_url"):
             recipe = recipe_path(part).relative_to(ROOT).as_posix()
             page.edit_url = f"{config['repo_url'].rstrip('/')}/edit/main/{recipe}"
-        return fitted(html, Path(page.file.src_uri).name, self.folder)
+        return fitted(html, Path(page.file.src_uri).name)
 
     folder: Path
+
+    def on_config(self, config, **kwargs):
+        """mkdocs-jupyter keeps its conversions in the build's cache, not in its own folder
+        beside wherever the build was started."""
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        folder = cache.folder()
+        if jupyter is not None and folder is not None:
+            jupyter.config["cache_dir"] = str(folder / "mkdocs-jupyter")
+        return config
 
     def on_files(self, files: Files, config, **kwargs) -> Files:
         folder = self.folder = cache_folder()

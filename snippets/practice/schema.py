@@ -1,6 +1,7 @@
 """Practice problems as JSON: one object with kind, seed, problem and answer; its documented keys.
 
-The keys of every kind are listed once, in `FIELDS`; `record` writes an object with exactly
+The keys of every kind are listed once, in `KIND_FIELDS` (`FIELDS`: the kinds with a practice
+page, which the site documents); `record` writes an object with exactly
 those keys in that order, `validate` checks one (for instance one read back from a file), and
 `reference` documents them as Markdown for the README.
 
@@ -17,8 +18,9 @@ from dataclasses import dataclass
 from numbers import Real
 
 from snippets.backprop import BIAS_NAMES, PARAMETER_NAMES, WEIGHT_NAMES
-from snippets.practice.registry import NAMES, kind, problem
+from snippets.practice.registry import ALL_NAMES, NAMES, kind, problem
 from snippets.practice.seeds import SEED_LIMIT, check_seed
+from snippets.practice.shape_chain import LAYER_NAMES
 
 DECIMALS = 12
 SIGNIFICANT = 15
@@ -29,9 +31,10 @@ TOP_LEVEL = ("kind", "seed", "problem", "answer")
 class Field:
     """One documented key: its name, its JSON type and what it holds.
 
-    Types: "number", "integer", "string", "number[]" and "integer[]" (lists; `length` fixes
-    the size),
-    "number[][]" (a rectangular 2-D list) and "object" (numbers under exactly `keys`).
+    Types: "number", "integer", "integer?" (a whole number or null), "string", "number[]" and
+    "integer[]" (lists; `length` fixes the size), "number[][]" and "integer[][]" (rectangular
+    2-D lists), "object" (numbers under exactly `keys`) and "object[]" (a non-empty list of
+    objects, each with exactly the fields `items`).
     """
 
     name: str
@@ -40,6 +43,7 @@ class Field:
     length: int | None = None
     keys: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    items: tuple[Field, ...] = ()
 
 
 def _number(name: str, doc: str) -> Field:
@@ -58,7 +62,7 @@ _CONV_LAYER = (
 )
 
 # kind -> (the problem's variants, each a tuple of fields; the answer's fields).
-FIELDS: dict[str, tuple[tuple[tuple[Field, ...], ...], tuple[Field, ...]]] = {
+KIND_FIELDS: dict[str, tuple[tuple[tuple[Field, ...], ...], tuple[Field, ...]]] = {
     "logistic-step": (
         (
             (
@@ -137,7 +141,45 @@ FIELDS: dict[str, tuple[tuple[tuple[Field, ...], ...], tuple[Field, ...]]] = {
         ),
         (_integer("params", "weights plus biases"),),
     ),
+    "shape-chain": (
+        (
+            (
+                Field("input_shape", "integer[]", "[H, W, C]", length=3),
+                Field(
+                    "layers",
+                    "object[]",
+                    "the layers in order, each an object with the keys below",
+                    items=(
+                        Field("layer", "string", '"conv" or "max-pool"', choices=LAYER_NAMES),
+                        _integer("kernel_size", "filter (window) size f"),
+                        _integer("stride", "stride s"),
+                        _integer("padding", "zero padding p on every side"),
+                        Field("filters", "integer?", "number of filters; null for max-pool"),
+                    ),
+                ),
+            ),
+        ),
+        (Field("shapes", "integer[][]", "[H, W, C] after every layer, in order"),),
+    ),
+    "pool-forward": (
+        (
+            (
+                Field("input", "number[][]", "the single-channel input X, row by row"),
+                _integer("kernel_size", "window size f (f × f windows)"),
+                _integer("stride", "stride s"),
+                _integer("padding", "zero padding p on every side"),
+            ),
+        ),
+        (
+            Field("max_output", "number[][]", "max pooling; padding cells never win"),
+            Field(
+                "average_output", "number[][]", "average pooling: window sum / f², zeros counted"
+            ),
+        ),
+    ),
 }
+# The kinds with a practice page, the ones the site's JSON section documents.
+FIELDS = {name: KIND_FIELDS[name] for name in NAMES}
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -173,17 +215,27 @@ def record(name: str, seed: int | None) -> dict[str, object]:
     }
 
 
+def _flat(obj: object) -> bool:
+    """A list of numbers, or an object of numbers and strings: written on one line."""
+    values = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, list) else None
+    return values is not None and not any(isinstance(v, list | dict) for v in values)
+
+
 def dumps(obj: object, indent: int = 0) -> str:
     """JSON text, keys in documented order: objects indented by two spaces, a list of numbers
-    on one line, a 2-D list one row per line."""
+    on one line, a 2-D list or a list of flat objects one item per line, other lists of
+    objects indented item by item."""
     pad, inner = "  " * indent, "  " * (indent + 1)
     if isinstance(obj, dict) and obj:
         items = [
             f"{inner}{json.dumps(key)}: {dumps(value, indent + 1)}" for key, value in obj.items()
         ]
         return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(obj, list) and obj and all(isinstance(row, list) for row in obj):
-        rows = [f"{inner}{json.dumps(row)}" for row in obj]
+    if isinstance(obj, list) and obj and all(isinstance(row, list | dict) for row in obj):
+        if all(_flat(row) for row in obj):
+            rows = [f"{inner}{json.dumps(row, ensure_ascii=False)}" for row in obj]
+        else:
+            rows = [f"{inner}{dumps(row, indent + 1)}" for row in obj]
         return "[\n" + ",\n".join(rows) + f"\n{pad}]"
     return json.dumps(obj, ensure_ascii=False)
 
@@ -207,6 +259,8 @@ def _check_field(path: str, field: Field, value: object) -> None:
         fail("a number")
     elif field.type == "integer" and not _is_integer(value):
         fail("a whole number")
+    elif field.type == "integer?" and not (value is None or _is_integer(value)):
+        fail("a whole number or null")
     elif field.type == "string" and value not in field.choices:
         fail(" or ".join(repr(c) for c in field.choices))
     elif field.type in ("number[]", "integer[]"):
@@ -216,12 +270,19 @@ def _check_field(path: str, field: Field, value: object) -> None:
             fail(f"a non-empty list of {noun}")
         if field.length is not None and len(value) != field.length:
             fail(f"a list of {field.length} {noun}")
-    elif field.type == "number[][]":
+    elif field.type in ("number[][]", "integer[][]"):
+        item = _is_number if field.type == "number[][]" else _is_integer
+        noun = "numbers" if field.type == "number[][]" else "whole numbers"
         rows = value if isinstance(value, list) else []
-        if not (rows and all(isinstance(r, list) and r and all(map(_is_number, r)) for r in rows)):
-            fail("a non-empty 2-D list of numbers")
+        if not (rows and all(isinstance(r, list) and r and all(map(item, r)) for r in rows)):
+            fail(f"a non-empty 2-D list of {noun}")
         if len({len(r) for r in rows}) != 1:
             fail("a rectangular 2-D list (rows of equal length)")
+    elif field.type == "object[]":
+        if not (isinstance(value, list) and value):
+            fail("a non-empty list of objects")
+        for i, item in enumerate(value):
+            _check_fields(f"{path}[{i}]", field.items, item)
     elif field.type == "object":
         if not (isinstance(value, dict) and list(value) == list(field.keys)):
             fail(f"an object with the keys {', '.join(field.keys)} in this order")
@@ -246,8 +307,8 @@ def validate(obj: object) -> None:
     if not isinstance(obj, dict) or list(obj) != list(TOP_LEVEL):
         keys = list(obj) if isinstance(obj, dict) else obj
         raise ValueError(f"the object must have the keys {', '.join(TOP_LEVEL)}, got {keys!r}")
-    if obj["kind"] not in FIELDS:
-        raise ValueError(f"kind must be one of {', '.join(NAMES)}, got {obj['kind']!r}")
+    if obj["kind"] not in KIND_FIELDS:
+        raise ValueError(f"kind must be one of {', '.join(ALL_NAMES)}, got {obj['kind']!r}")
     seed = obj["seed"]
     if seed is not None:
         try:
@@ -255,7 +316,7 @@ def validate(obj: object) -> None:
         except ValueError:
             raise ValueError(f"seed must be null or a whole number from 0 to {SEED_LIMIT - 1}, "
                              f"got {seed!r}") from None  # fmt: skip
-    variants, answer = FIELDS[obj["kind"]]
+    variants, answer = KIND_FIELDS[obj["kind"]]
     errors = []
     for fields in variants:
         try:
@@ -275,29 +336,40 @@ def _describe(field: Field) -> str:
     kind_text = {
         "number": "number",
         "integer": "whole number",
+        "integer?": "whole number or null",
         "string": "string",
         "number[]": "list of numbers",
         "integer[]": "list of whole numbers",
         "number[][]": "2-D list of numbers",
+        "integer[][]": "2-D list of whole numbers",
         "object": "object of numbers",
+        "object[]": "list of objects",
     }[field.type]
     if field.length is not None:
         kind_text = kind_text.replace("list of", f"list of {field.length}")
     return f"| `{field.name}` | {kind_text} | {field.doc} |"
 
 
-def reference(heading: str = "####") -> str:
-    """The keys of every kind as Markdown tables, each kind under a `heading` (e.g. "####");
-    heading="" writes the kind's name in bold instead."""
+def _table(title: str, fields: tuple[Field, ...]) -> list[str]:
+    """A key table under `title`, then one table for the items of each list of objects."""
+    lines = [f"`{title}`:\n", "| key | type | meaning |", "| --- | --- | --- |"]
+    lines += [_describe(f) for f in fields]
+    lines.append("")
+    for field in fields:
+        if field.items:
+            lines += _table(f"{title}.{field.name}[]", field.items)
+    return lines
+
+
+def reference(heading: str = "####", names: tuple[str, ...] = NAMES) -> str:
+    """The keys of the kinds `names` (default: those with a page) as Markdown tables, each kind
+    under a `heading` (e.g. "####"); heading="" writes the kind's name in bold instead."""
     lines = []
-    for name, (variants, answer) in FIELDS.items():
+    for name in names:
+        variants, answer = KIND_FIELDS[name]
         lines.append(f"{heading} `{name}`\n" if heading else f"**`{name}`**\n")
         for fields in variants:
             title = "problem" if len(variants) == 1 else f"problem ({fields[0].doc} layer)"
-            lines += [f"`{title}`:\n", "| key | type | meaning |", "| --- | --- | --- |"]
-            lines += [_describe(f) for f in fields]
-            lines.append("")
-        lines += ["`answer`:\n", "| key | type | meaning |", "| --- | --- | --- |"]
-        lines += [_describe(f) for f in answer]
-        lines.append("")
+            lines += _table(title, fields)
+        lines += _table("answer", answer)
     return "\n".join(lines).rstrip() + "\n"
